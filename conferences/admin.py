@@ -1,0 +1,141 @@
+"""The editors' admin: every Podium model, with inlines where editors work in context."""
+
+from django.contrib import admin, messages
+from django.db import models
+
+from .forms import SourceDocumentForm, SpeakerAliasForm, StatementForm
+from .models import (
+    Conference,
+    Organization,
+    Role,
+    SourceDocument,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    Topic,
+)
+
+# Django 5.x forms assume http:// for URLs typed without a scheme; https is today's default.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    form = SpeakerAliasForm
+    extra = 1
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 1
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "organization"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organization"]
+    inlines = [SpeakerAliasInline, RoleInline]
+
+
+@admin.register(SpeakerAlias)
+class SpeakerAliasAdmin(admin.ModelAdmin):
+    form = SpeakerAliasForm
+    list_display = ["name", "speaker", "normalized"]
+    list_select_related = ["speaker"]
+    search_fields = ["name", "normalized", "speaker__name"]
+    autocomplete_fields = ["speaker"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = ["speaker", "name"]
+        return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["speaker", "title", "organization", "country", "started_on", "ended_on"]
+    list_filter = ["country"]
+    list_select_related = ["speaker", "organization"]
+    search_fields = ["title", "speaker__name", "organization__name"]
+    autocomplete_fields = ["speaker", "organization"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    list_select_related = ["parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "keywords", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+class StatementInline(admin.TabularInline):
+    model = Statement
+    form = StatementForm
+    extra = 0
+    ordering = ["sequence"]
+    fields = ["sequence", "speaker", "label", "kind", "fidelity", "text", "topics", "source"]
+    autocomplete_fields = ["speaker", "topics"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "source")
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "place", "country", "kind", "status"]
+    list_filter = ["status", "kind", "country", "date"]
+    date_hierarchy = "date"
+    search_fields = ["title", "place", "statements__text"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["host"]
+    inlines = [StatementInline]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish the selected conferences")
+    def publish(self, request, queryset):
+        count = queryset.update(status=Conference.Status.PUBLISHED)
+        self.message_user(request, f"Published {count} conference(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected conferences (back to draft)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Conference.Status.DRAFT)
+        self.message_user(request, f"Moved {count} conference(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    form = SourceDocumentForm
+    list_display = ["__str__", "kind", "outlet", "conference", "published_on"]
+    list_filter = ["kind", "language"]
+    list_select_related = ["outlet", "conference"]
+    search_fields = ["title", "url", "via", "outlet__name", "text"]
+    autocomplete_fields = ["conference", "outlet"]
+    readonly_fields = ["content_hash", "created_at"]
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    form = StatementForm
+    list_display = ["public_id", "__str__", "conference", "sequence", "kind", "fidelity"]
+    list_filter = ["kind", "fidelity", "conference__status", "conference__country"]
+    list_select_related = ["speaker", "conference"]
+    search_fields = ["public_id", "text", "label", "speaker__name", "speaker__aliases__name"]
+    autocomplete_fields = ["conference", "speaker", "topics", "source"]
+    readonly_fields = ["public_id", "content_hash", "created_at", "updated_at"]

@@ -1,0 +1,224 @@
+"""The one place an import is saved: everything inside one transaction, or nothing.
+
+The writer receives a plan that the editor has confirmed (speakers chosen or to be created,
+topics ticked) and turns it into rows. It computes the derived columns (hashes, sequences,
+normalised aliases) here, where the data enters, rather than in model save() methods.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import (
+    Conference,
+    Organization,
+    Role,
+    SourceDocument,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    Topic,
+)
+from ..models.archive import content_hash
+from ..names import normalize_name
+
+
+class DuplicateSource(Exception):
+    """The same text was imported before; `source` is what it created then."""
+
+    def __init__(self, source: SourceDocument):
+        self.source = source
+        super().__init__(
+            f"This text was already imported on {source.created_at:%Y-%m-%d} "
+            f"into “{source.conference.title}” ({source.conference.date:%Y-%m-%d})."
+        )
+
+
+@dataclass(eq=False)
+class NewSpeaker:
+    """A speaker the import will create; the same instance may stand for many statements."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str = Speaker.Kind.OFFICIAL
+    country: str = ""
+    outlet: str | None = None
+    role_title: str = ""
+    role_organization: str | None = None
+    role_started_on: datetime.date | None = None
+
+
+@dataclass
+class PlannedStatement:
+    speaker: Speaker | NewSpeaker
+    text: str
+    kind: str = Statement.Kind.REMARK
+    fidelity: str = Statement.Fidelity.VERBATIM
+    label: str = ""
+    start: int | None = None
+    end: int | None = None
+    topics: list[Topic] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    text: str
+    source_kind: str
+    statements: list[PlannedStatement]
+    conference: Conference | None = None  # add to this one, or create one from the fields below
+    title: str = ""
+    date: datetime.date | None = None
+    place: str = ""
+    country: str = ""
+    conference_kind: str = Conference.Kind.PRESS_CONFERENCE
+    host: str | None = None
+    status: str = Conference.Status.DRAFT
+    source_title: str = ""
+    url: str = ""
+    outlet: str | None = None
+    via: str = ""
+    published_on: datetime.date | None = None
+    language: str = "en"
+
+
+@dataclass
+class ImportResult:
+    conference: Conference
+    source: SourceDocument
+    statements: list[Statement]
+    created_speakers: list[Speaker]
+    created_conference: bool
+
+
+def organization_named(name: str, kind: str) -> Organization:
+    existing = Organization.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    return Organization.objects.create(name=name, slug=unique_slug(Organization, name), kind=kind)
+
+
+def unique_slug(model, text: str, **scope) -> str:
+    base = slugify(text)[:180] or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug, **scope).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def add_aliases(speaker: Speaker, names: list[str]) -> None:
+    """Give `speaker` every name in `names` that no speaker holds yet."""
+    seen = set(speaker.aliases.values_list("normalized", flat=True))
+    for name in names:
+        key = normalize_name(name)
+        if not key or key in seen or SpeakerAlias.objects.filter(normalized=key).exists():
+            continue
+        SpeakerAlias.of(speaker, name).save()
+        seen.add(key)
+
+
+def _create_speaker(plan: NewSpeaker) -> Speaker:
+    outlet = organization_named(plan.outlet, Organization.Kind.MEDIA) if plan.outlet else None
+    speaker = Speaker.objects.create(
+        name=plan.name,
+        slug=unique_slug(Speaker, plan.name),
+        kind=plan.kind,
+        country=plan.country,
+        organization=outlet,
+    )
+    add_aliases(speaker, [plan.name, *plan.aliases])
+    if plan.role_title:
+        organization = (
+            organization_named(plan.role_organization, Organization.Kind.MINISTRY)
+            if plan.role_organization
+            else None
+        )
+        Role.objects.create(
+            speaker=speaker,
+            title=plan.role_title,
+            organization=organization,
+            country=plan.country,
+            started_on=plan.role_started_on,
+        )
+    return speaker
+
+
+def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
+    if plan.conference is not None:
+        return plan.conference, False
+    if plan.date is None:
+        raise ValueError("A new conference needs a date.")
+    title = plan.title or "Untitled conference"
+    host = organization_named(plan.host, Organization.Kind.MINISTRY) if plan.host else None
+    conference = Conference.objects.create(
+        title=title,
+        slug=unique_slug(Conference, title, date=plan.date),
+        date=plan.date,
+        place=plan.place,
+        country=plan.country,
+        kind=plan.conference_kind,
+        host=host,
+        status=plan.status,
+    )
+    return conference, True
+
+
+@transaction.atomic
+def write(plan: ImportPlan) -> ImportResult:
+    """Save the whole plan, or raise and save nothing (DuplicateSource for a re-paste)."""
+    digest = content_hash(plan.text)
+    existing = SourceDocument.objects.select_related("conference").filter(content_hash=digest)
+    if existing.exists():
+        raise DuplicateSource(existing.get())
+    if not plan.statements:
+        raise ValueError("Nothing to import: no statements were found or kept.")
+
+    conference, created_conference = _conference_for(plan)
+    source = SourceDocument.objects.create(
+        conference=conference,
+        kind=plan.source_kind,
+        title=plan.source_title,
+        url=plan.url,
+        outlet=organization_named(plan.outlet, Organization.Kind.MEDIA) if plan.outlet else None,
+        via=plan.via,
+        published_on=plan.published_on,
+        language=plan.language,
+        text=plan.text,
+        content_hash=digest,
+    )
+
+    created: dict[int, Speaker] = {}
+    next_sequence = (
+        conference.statements.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    ) + 1
+    statements = []
+    for offset, item in enumerate(plan.statements):
+        speaker = item.speaker
+        if isinstance(speaker, NewSpeaker):
+            if id(speaker) not in created:
+                created[id(speaker)] = _create_speaker(speaker)
+            speaker = created[id(speaker)]
+        statements.append(
+            Statement(
+                conference=conference,
+                source=source,
+                speaker=speaker,
+                label=item.label[:200],
+                sequence=next_sequence + offset,
+                text=item.text,
+                kind=item.kind,
+                fidelity=item.fidelity,
+                source_start=item.start,
+                source_end=item.end,
+                content_hash=content_hash(item.text),
+            )
+        )
+    Statement.objects.bulk_create(statements)  # primary keys come back on both databases
+    links = [
+        Statement.topics.through(statement_id=statement.pk, topic_id=topic.pk)
+        for statement, item in zip(statements, plan.statements, strict=True)
+        for topic in {t.pk: t for t in item.topics}.values()
+    ]
+    Statement.topics.through.objects.bulk_create(links)
+    return ImportResult(conference, source, statements, list(created.values()), created_conference)

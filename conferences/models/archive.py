@@ -1,0 +1,247 @@
+"""What was said: conferences, their source documents, statements and topics."""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from .people import Organization, Speaker
+
+# Short public ids for permalinks: lower case and digits without the look-alikes 0/o, 1/l/i.
+PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+PUBLIC_ID_LENGTH = 8
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of a text, as hex; the writer stores it for sources and statements."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="A broader topic; keep the hierarchy shallow.",
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words or phrases, one per line, that suggest this topic when importing.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conferences:topic", kwargs={"slug": self.slug})
+
+    def keyword_list(self) -> list[str]:
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Conference.Status.PUBLISHED)
+
+
+class Conference(models.Model):
+    class Kind(models.TextChoices):
+        PRESS_CONFERENCE = "press_conference", "Press conference"
+        BRIEFING = "briefing", "Briefing"
+        JOINT_PRESS_CONFERENCE = "joint_press_conference", "Joint press conference"
+        INTERVIEW = "interview", "Interview"
+        STATEMENT = "statement", "Statement to the press"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    date = models.DateField()
+    place = models.CharField(max_length=200, blank=True, help_text="City or venue, as stated.")
+    country = CountryField(blank=True, help_text="Country where the conference took place.")
+    host = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_conferences",
+        help_text="The ministry or body that held it.",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PRESS_CONFERENCE)
+    language = models.CharField(
+        max_length=12, default="en", help_text="Original language, as a language code (en, ru…)."
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published conferences and their statements are public.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "slug"], name="conference_unique_date_slug")
+        ]
+        indexes = [
+            models.Index(fields=["status", "date"]),
+            models.Index(fields=["country", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "conferences:conference",
+            kwargs={
+                "year": self.date.year,
+                "month": f"{self.date.month:02d}",
+                "day": f"{self.date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+
+class SourceDocument(models.Model):
+    class Kind(models.TextChoices):
+        OFFICIAL_TRANSCRIPT = "official_transcript", "Official transcript"
+        NEWS_ARTICLE = "news_article", "News article"
+        EDITOR_TRANSCRIPTION = "editor_transcription", "Editor's transcription"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sources",
+        help_text="Who published it.",
+    )
+    via = models.CharField(
+        max_length=200, blank=True, help_text="Who the outlet relayed it from, e.g. “TASS”."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=12, default="en")
+    text = models.TextField(help_text="The pasted text, kept verbatim.")
+    content_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the pasted text: the same text cannot be imported twice.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "pk"]
+
+    def __str__(self):
+        return self.title or f"{self.get_kind_display()} for {self.conference}"
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """Statements of published conferences only: the one gate for everything public."""
+        return self.filter(conference__status=Conference.Status.PUBLISHED)
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        REMARK = "remark", "Remark"
+        QUESTION = "question", "Question"
+        ANSWER = "answer", "Answer"
+
+    class Fidelity(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim (official transcript)"
+        NEAR_VERBATIM = "near_verbatim", "Near-verbatim"
+        REPORTED_QUOTE = "reported_quote", "Quote in a news report"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+
+    public_id = models.CharField(
+        max_length=PUBLIC_ID_LENGTH,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text="Short opaque id used in permalinks (/s/<id>/); never changed or reused.",
+    )
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="statements")
+    source = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+        help_text="The document these words were taken from.",
+    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="statements")
+    label = models.CharField(
+        max_length=200, blank=True, help_text="The speaker label or attribution as printed."
+    )
+    sequence = models.PositiveIntegerField(help_text="Order within the conference, from 1.")
+    text = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REMARK)
+    fidelity = models.CharField(
+        max_length=20,
+        choices=Fidelity.choices,
+        default=Fidelity.VERBATIM,
+        help_text="How close the text is to the words spoken.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements")
+    source_start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Where the text starts in the source document."
+    )
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the text."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "sequence"], name="statement_unique_sequence"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["speaker", "conference"]),
+            models.Index(fields=["fidelity"]),
+            models.Index(fields=["kind"]),
+        ]
+
+    def __str__(self):
+        words = self.text.split()
+        preview = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        return f"{self.speaker}: {preview}"
+
+    def get_absolute_url(self):
+        return reverse("conferences:statement", kwargs={"public_id": self.public_id})

@@ -1,0 +1,175 @@
+"""The admin for staff: every page renders with the right rows; non-staff get nothing."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.urls import reverse
+
+from conferences.models import (
+    Conference,
+    Organization,
+    Role,
+    SourceDocument,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    Topic,
+)
+
+from .factories import ConferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+# model -> (a string its changelist must show for the demo data, how many rows the demo makes)
+DEMO_ROWS = {
+    Conference: ("Press conference on the results of Russian diplomacy in 2021", 1),
+    Organization: ("Prensa Latina", 2),
+    Role: ("Minister of Foreign Affairs of the Russian Federation", 1),
+    SourceDocument: ("Lavrov: US uses NATO to control its members", 1),
+    Speaker: ("Sergey Lavrov", 1),
+    SpeakerAlias: ("Sergei Lavrov", 3),
+    Statement: ("Sergey Lavrov", 10),
+    Topic: ("Russia-Japan peace treaty", 8),
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="not-a-real-password-42", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:conferences_{model._meta.model_name}_{view}", args=args)
+
+
+def result_rows(html):
+    table = re.search(r'<table id="result_list">.*?<tbody>(.*?)</tbody>', html, re.S)
+    return table[1].count("<tr") if table else 0
+
+
+@pytest.mark.parametrize("model", list(DEMO_ROWS), ids=lambda m: m.__name__)
+def test_editor_sees_every_changelist_with_its_rows(client, demo, editor, model):
+    expected_text, expected_rows = DEMO_ROWS[model]
+    response = client.get(admin_url(model, "changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert expected_text in html
+    assert result_rows(html) == expected_rows == model.objects.count()
+
+
+@pytest.mark.parametrize("model", list(DEMO_ROWS), ids=lambda m: m.__name__)
+def test_editor_can_open_every_add_and_change_page(client, demo, editor, model):
+    add = client.get(admin_url(model, "add"))
+    assert add.status_code == 200
+    assert f"Add {model._meta.verbose_name}" in add.content.decode()
+    obj = model.objects.order_by("pk").first()
+    change = client.get(admin_url(model, "change", obj.pk))
+    assert change.status_code == 200
+    assert f"Change {model._meta.verbose_name}" in change.content.decode()
+
+
+def test_conference_page_lists_its_statements_in_sequence(client, demo, editor):
+    conference = Conference.objects.get()
+    html = client.get(admin_url(Conference, "change", conference.pk)).content.decode()
+    sequences = re.findall(r'name="statements-\d+-sequence" value="(\d+)"', html)
+    assert sequences == [str(n) for n in range(1, 11)]
+    assert 'data-autocomplete-light-url' not in html  # Django's own autocomplete, no plugin
+    assert "admin/autocomplete/" in html
+
+
+@pytest.mark.parametrize(
+    ("model", "query", "expected"),
+    [
+        (Speaker, "Sergei", ["Sergey Lavrov"]),
+        (Speaker, "nobody", []),
+        (
+            Statement,
+            "peace treaty",
+            ["We are sure that a peace treaty", "The problem of the peace treaty"],
+        ),
+        (Conference, "Moscow", ["Press conference on the results of Russian diplomacy in 2021"]),
+    ],
+)
+def test_admin_search(client, demo, editor, model, query, expected):
+    html = client.get(admin_url(model, "changelist"), {"q": query}).content.decode()
+    assert result_rows(html) == len(expected)
+    for text in expected:
+        assert text in html
+
+
+def test_publish_and_unpublish_actions(client, editor):
+    draft = ConferenceFactory(status="draft")
+    url = admin_url(Conference, "changelist")
+    client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_alias_clash_is_a_form_error_not_a_crash(client, demo, editor):
+    url = admin_url(SpeakerAlias, "add")
+    speaker = Speaker.objects.get()
+    response = client.post(url, {"speaker": speaker.pk, "name": "SERGEI  LAVROV"})
+    assert response.status_code == 200
+    assert "is already an alias of Sergey Lavrov" in response.content.decode()
+    assert SpeakerAlias.objects.count() == 3
+
+
+def test_alias_added_in_admin_is_normalised(client, demo, editor):
+    speaker = Speaker.objects.get()
+    response = client.post(
+        admin_url(SpeakerAlias, "add"), {"speaker": speaker.pk, "name": "Serguéi Lavrov"}
+    )
+    assert response.status_code == 302
+    assert SpeakerAlias.objects.get(name="Serguéi Lavrov").normalized == "serguei lavrov"
+    assert Speaker.objects.get_by_name("SERGUEI LAVROV") == speaker
+
+
+def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo, editor):
+    statement = Statement.objects.get(sequence=4)
+    data = {
+        "conference": statement.conference_id,
+        "source": statement.source_id,
+        "speaker": statement.speaker_id,
+        "label": "",
+        "sequence": 4,
+        "text": "even and especially in high-tech areas",
+        "kind": "remark",
+        "fidelity": "reported_quote",
+        "topics": [t.pk for t in statement.topics.all()],
+        "source_start": "",
+        "source_end": "",
+    }
+    response = client.post(admin_url(Statement, "change", statement.pk), data)
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    from conferences.models.archive import content_hash
+
+    assert statement.content_hash == content_hash("even and especially in high-tech areas")
+
+
+def test_editor_cannot_delete(client, demo, editor):
+    conference = Conference.objects.get()
+    response = client.get(admin_url(Conference, "delete", conference.pk))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("model", list(DEMO_ROWS), ids=lambda m: m.__name__)
+def test_anonymous_and_non_staff_are_sent_to_login(client, demo, model):
+    url = admin_url(model, "changelist")
+    assert client.get(url)["Location"] == f"/admin/login/?next={url}"
+    User.objects.create_user("reader", password="not-a-real-password-42")
+    client.login(username="reader", password="not-a-real-password-42")
+    assert client.get(url)["Location"] == f"/admin/login/?next={url}"
