@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import path
 
+from .admin_import import import_view
 from .forms import SourceDocumentForm, SpeakerAliasForm, StatementForm
 from .models import (
     Conference,
@@ -106,6 +108,14 @@ class ConferenceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["host"]
     inlines = [StatementInline]
     actions = ["publish", "unpublish"]
+    change_list_template = "admin/conferences/conference/change_list.html"
+
+    def get_urls(self):
+        importer = self.admin_site.admin_view(lambda request: import_view(request, self))
+        return [
+            path("import/", importer, name="conferences_conference_import"),
+            *super().get_urls(),
+        ]
 
     @admin.action(description="Publish the selected conferences")
     def publish(self, request, queryset):

@@ -140,3 +140,6 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The largest text an editor may import at once (bytes of UTF-8).
+PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

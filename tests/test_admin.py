@@ -83,7 +83,7 @@ def test_conference_page_lists_its_statements_in_sequence(client, demo, editor):
     html = client.get(admin_url(Conference, "change", conference.pk)).content.decode()
     sequences = re.findall(r'name="statements-\d+-sequence" value="(\d+)"', html)
     assert sequences == [str(n) for n in range(1, 11)]
-    assert 'data-autocomplete-light-url' not in html  # Django's own autocomplete, no plugin
+    assert "data-autocomplete-light-url" not in html  # Django's own autocomplete, no plugin
     assert "admin/autocomplete/" in html
 
 

@@ -60,7 +60,7 @@ def test_demo_quotes_are_verbatim_and_tagged():
         assert source.text[statement.source_start : statement.source_end] == statement.text
     assert statements[0].text.startswith("I think this is not a completely honest account")
     assert statements[3].text == "even and especially in high-tech areas."
-    assert statements[6].text == "In addition, the pressures concern security issues"
+    assert statements[6].text == "In addition, the pressures concern security issues,"
     assert [t.name for t in statements[0].topics.all()] == ["NATO"]
     assert {t.name for t in statements[5].topics.all()} == {
         "Russia-Japan peace treaty",

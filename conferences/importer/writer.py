@@ -118,7 +118,7 @@ def add_aliases(speaker: Speaker, names: list[str]) -> None:
         seen.add(key)
 
 
-def _create_speaker(plan: NewSpeaker) -> Speaker:
+def create_speaker(plan: NewSpeaker) -> Speaker:
     outlet = organization_named(plan.outlet, Organization.Kind.MEDIA) if plan.outlet else None
     speaker = Speaker.objects.create(
         name=plan.name,
@@ -197,7 +197,7 @@ def write(plan: ImportPlan) -> ImportResult:
         speaker = item.speaker
         if isinstance(speaker, NewSpeaker):
             if id(speaker) not in created:
-                created[id(speaker)] = _create_speaker(speaker)
+                created[id(speaker)] = create_speaker(speaker)
             speaker = created[id(speaker)]
         statements.append(
             Statement(

@@ -1,20 +1,19 @@
-"""Load the seed article as a published demo conference. Running it again changes nothing."""
+"""Load the seed article as a published demo conference, through the importer.
+
+Running it again changes nothing: the importer refuses a text it has already stored.
+"""
 
 import datetime
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.text import slugify
 
-from conferences.importer.writer import (
-    DuplicateSource,
-    ImportPlan,
-    NewSpeaker,
-    PlannedStatement,
-    write,
-)
-from conferences.models import Conference, SourceDocument, Speaker, Statement, Topic
+from conferences.importer.service import RowDecision, build_preview, make_plan
+from conferences.importer.writer import DuplicateSource, NewSpeaker, create_speaker, write
+from conferences.models import Conference, Speaker, Topic
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -29,18 +28,21 @@ def demo_topics(keywords_by_name: dict[str, list[str]]) -> dict[str, Topic]:
     return topics
 
 
-def demo_speaker(spec: dict) -> Speaker | NewSpeaker:
+def demo_speaker(spec: dict) -> Speaker:
+    """The demo's speaker with his aliases and role, so that the importer recognises him."""
     try:
         return Speaker.objects.get_by_name(spec["name"])
     except Speaker.DoesNotExist:
         role = spec["role"]
-        return NewSpeaker(
-            name=spec["name"],
-            aliases=spec["aliases"],
-            country=spec["country"],
-            role_title=role["title"],
-            role_organization=role["organization"],
-            role_started_on=datetime.date.fromisoformat(role["started_on"]),
+        return create_speaker(
+            NewSpeaker(
+                name=spec["name"],
+                aliases=spec["aliases"],
+                country=spec["country"],
+                role_title=role["title"],
+                role_organization=role["organization"],
+                role_started_on=datetime.date.fromisoformat(role["started_on"]),
+            )
         )
 
 
@@ -60,37 +62,9 @@ class Command(BaseCommand):
             return
         spec = json.loads((DEMO_DIR / "seed.json").read_text(encoding="utf-8"))
         text = (DEMO_DIR / spec["text_file"]).read_text(encoding="utf-8")
-        topics = demo_topics(spec["topics"])
-        speaker = demo_speaker(spec["speaker"])
-        conference, source = spec["conference"], spec["source"]
-        plan = ImportPlan(
-            text=text,
-            source_kind=SourceDocument.Kind.NEWS_ARTICLE,
-            title=conference["title"],
-            date=datetime.date.fromisoformat(conference["date"]),
-            place=conference["place"],
-            country=conference["country"],
-            conference_kind=conference["kind"],
-            host=conference["host"],
-            status=Conference.Status.PUBLISHED,
-            source_title=source["title"],
-            outlet=source["outlet"],
-            via=source["via"],
-            language=source["language"],
-            statements=[
-                PlannedStatement(
-                    speaker=speaker,
-                    text=text[quote["start"] : quote["end"]],
-                    start=quote["start"],
-                    end=quote["end"],
-                    fidelity=Statement.Fidelity.REPORTED_QUOTE,
-                    topics=[topics[name] for name in quote["topics"]],
-                )
-                for quote in spec["quotes"]
-            ],
-        )
         try:
-            result = write(plan)
+            with transaction.atomic():
+                result = write(self.plan(spec, text))
         except DuplicateSource as exc:
             self.stdout.write(f"The demo is already loaded: {exc.source.conference}.")
             return
@@ -99,3 +73,35 @@ class Command(BaseCommand):
                 f"Loaded the demo: {len(result.statements)} statements in {result.conference}."
             )
         )
+
+    def plan(self, spec: dict, text: str):
+        topics = demo_topics(spec["topics"])
+        speaker = demo_speaker(spec["speaker"])
+        preview = build_preview(text, kind="article")
+        if len(preview.rows) != len(spec["quotes"]):
+            raise CommandError(
+                f"The importer found {len(preview.rows)} quotes in the demo article; "
+                f"the demo expects {len(spec['quotes'])}."
+            )
+        # The editor's choices: every quote is the minister's, tagged with the demo's topics.
+        decisions = {
+            row.index: RowDecision(speaker=speaker, topics=[topics[n] for n in quote["topics"]])
+            for row, quote in zip(preview.rows, spec["quotes"], strict=True)
+        }
+        conference, source = spec["conference"], spec["source"]
+        plan = make_plan(
+            preview,
+            title=conference["title"],
+            date=datetime.date.fromisoformat(conference["date"]),
+            place=conference["place"],
+            outlet=source["outlet"],
+            publish=True,
+            decisions=decisions,
+        )
+        plan.country = conference["country"]
+        plan.conference_kind = conference["kind"]
+        plan.host = conference["host"]
+        plan.source_title = source["title"]
+        plan.via = source["via"]
+        plan.language = source["language"]
+        return plan

@@ -1,0 +1,215 @@
+"""News articles: direct quotes become reported_quote turns; reported speech, on request,
+paraphrase turns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .attribution import Names, after_attribution, before_attribution, sentence_subjects
+from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
+from .records import Turn
+from .text import PAD, Line, artifacts, is_chrome, is_time_line
+
+
+@dataclass
+class Paragraph:
+    text: str  # visible characters, line breaks as spaces
+    offsets: list[int]  # offset in the original of each character (-1: an inserted space)
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        while a < b and self.offsets[a] < 0:
+            a += 1
+        while b > a and self.offsets[b - 1] < 0:
+            b -= 1
+        return self.offsets[a], self.offsets[b - 1] + 1
+
+    def words(self, a: int, b: int) -> str:
+        return re.sub(r"\s+", " ", self.text[a:b]).strip()
+
+
+def make_paragraph(view: str, lines: list[Line], skip: int = 0) -> Paragraph:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for n, line in enumerate(lines):
+        if n:
+            chars.append(" ")
+            offsets.append(-1)
+        start = line.start + (skip if n == 0 else 0)
+        for pos in range(start, line.end):
+            char = view[pos]
+            if char == PAD:
+                continue
+            chars.append(" " if char.isspace() else char)
+            offsets.append(pos)
+    return Paragraph("".join(chars), offsets)
+
+
+@dataclass
+class ArticleResult:
+    turns: list[Turn] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    speakers: dict[str, list[str]] = field(default_factory=dict)
+
+
+def is_heading(text: str) -> bool:
+    return len(text.split()) <= 16 and text[-1] not in '.?!…"”’»),;:'
+
+
+def paragraphs(view: str, lines: list[Line], indexes: list[int], wrapped: bool) -> list[list[Line]]:
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for i in indexes:
+        line = lines[i]
+        if line.blank or not wrapped:
+            if current:
+                groups.append(current)
+            current = []
+        if not line.blank:
+            current.append(line)
+    if current:
+        groups.append(current)
+    return groups
+
+
+_SCARE = re.compile(r"(?:so-called|so called|dubbed|titled|entitled|named|known as)\s*$", re.I)
+
+
+def parse_article(
+    view: str,
+    groups: list[list[Line]],
+    haystack: str,
+    default_speaker: str | None,
+    want_paraphrases: bool,
+    dateline_skip: int = 0,
+) -> ArticleResult:
+    result = ArticleResult()
+    names = Names(haystack)
+    unattributed = 0
+    for number, group in enumerate(groups):
+        text = " ".join(line.text for line in group)
+        if is_chrome(text) or is_time_line(text) or is_heading(text):
+            continue
+        para = make_paragraph(view, group, dateline_skip if number == 0 else 0)
+        s = para.text
+        spans = find_quotes(s)
+        m = mask_quotes(s, spans)
+        quote_turns: list[tuple[Turn, bool]] = []
+        pos = 0
+        while pos < len(m):
+            while pos < len(m) and m[pos].isspace():
+                pos += 1
+            if pos >= len(m):
+                break
+            start, end = pos, max(sentence_end(m, pos), pos + 1)
+            inside = [
+                sp
+                for sp in spans
+                if start <= (sp.open_mark if sp.open_mark is not None else sp.start) < end
+            ]
+            for span in inside:
+                turn, attributed = _quote_turn(para, m, span, start, end, names)
+                if turn is not None:
+                    quote_turns.append((turn, attributed))
+            for subject in sentence_subjects(m, start, end):
+                resolved = names.resolve(subject)
+                if want_paraphrases and resolved and resolved.speaker and not inside:
+                    a, b = para.span(start, end)
+                    result.turns.append(
+                        Turn(
+                            resolved.printed,
+                            resolved.speaker,
+                            False,
+                            None,
+                            para.words(start, end),
+                            "remark",
+                            "paraphrase",
+                            a,
+                            b,
+                            [],
+                        )
+                    )
+                    break
+            pos = end
+        _fill_unattributed(quote_turns, names, default_speaker, s)
+        for turn, _ in quote_turns:
+            if turn.speaker is None:
+                unattributed += 1
+                turn.warnings.append("unattributed quote")
+            result.turns.append(turn)
+    result.turns.sort(key=lambda t: t.start)
+    if unattributed:
+        result.warnings.append(f"{unattributed} quote(s) without a speaker")
+    result.speakers = {
+        k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
+    }
+    return result
+
+
+def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Names):
+    s = para.text
+    words = s[span.start : span.end]
+    subject = None
+    seen_verb = False
+    if span.close_mark is not None:
+        subject = after_attribution(m, span.close_mark + 1, end)
+    if subject is None and span.open_mark is not None:
+        subject, seen_verb = before_attribution(m, start, span.open_mark)
+    elif subject is not None:
+        seen_verb = True
+    if subject is None and span.open_mark is None:
+        subject, seen_verb = before_attribution(m, start, span.start)
+    if subject is None:
+        seen_verb = seen_verb or bool(re.search(r"\b(?:said|says|told|added)\b", m[start:end]))
+        before = s[max(0, (span.open_mark or span.start) - 20) : (span.open_mark or span.start)]
+        count = len(words.split())
+        if _SCARE.search(before):
+            return None, False
+        embedded = bool(re.search(r"\w", m[start:end].replace(MASK, "")))
+        if (
+            embedded
+            and not seen_verb
+            and (
+                count <= 2
+                or (
+                    count <= 5
+                    and all(w[:1].isupper() for w in re.findall(r"[^\W\d_][\w'’\-]*", words))
+                )
+            )
+        ):
+            return None, False
+    resolved = names.resolve(subject) if subject else None
+    a, b = para.span(span.start, span.end)
+    text = para.words(span.start, span.end)
+    turn = Turn(
+        resolved.printed if resolved else None,
+        resolved.speaker if resolved else None,
+        False,
+        None,
+        text,
+        "remark",
+        "reported_quote",
+        a,
+        b,
+        artifacts(text),
+    )
+    return turn, resolved is not None
+
+
+def _fill_unattributed(quote_turns, names: Names, default_speaker: str | None, s: str) -> None:
+    """A quote with no attribution in its sentence takes its neighbour's speaker in the
+    paragraph, else the person last named, else the editor's default speaker."""
+    for n, (turn, attributed) in enumerate(quote_turns):
+        if attributed and turn.speaker:
+            continue
+        neighbours = [t for t, ok in quote_turns[n - 1 :: -1] if ok and t.speaker] if n else []
+        neighbours += [t for t, ok in quote_turns[n + 1 :] if ok and t.speaker]
+        if neighbours:
+            turn.speaker = neighbours[0].speaker
+        elif turn.label is None:
+            turn.speaker = default_speaker or names.last_person
+        elif turn.speaker is None:
+            turn.speaker = default_speaker
+
+
+__all__ = ["MASK", "is_boundary", "is_heading", "paragraphs", "parse_article"]

@@ -1,0 +1,258 @@
+"""Who said a quote in a news article: '…,” he said', 'Lavrov said: “…”', 'said the minister'.
+
+A pronoun or a bare title ('the Foreign Minister') refers back to the last person named as a
+speaker; a surname alone takes the fullest form of the name printed in the article; 'according to
+the TASS agency' names a source, not a speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .names import MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
+from .quotes import MASK
+
+# fmt: off
+SPEECH_VERBS = {
+    "said", "says", "say", "told", "tells", "added", "adds", "adding", "noted", "notes", "noting",
+    "stressed", "stresses", "stressing", "emphasized", "emphasised", "emphasizes", "emphasising",
+    "emphasizing", "warned", "warns", "warning", "commented", "comments", "stated", "states",
+    "explained", "explains", "declared", "declares", "insisted", "insists", "argued", "argues",
+    "remarked", "replied", "replies", "responded", "answered", "asked", "asks", "recalled",
+    "recalls", "continued", "concluded", "underlined", "underscored", "affirmed", "asserted",
+    "claimed", "claims", "observed", "announced", "wrote", "writes", "tweeted", "posted", "urged",
+    "urges", "called", "calling", "calls", "describing", "described", "describes", "branded",
+    "termed", "acknowledged", "admitted", "suggested", "suggests", "cautioned", "vowed", "pledged",
+    "promised", "reiterated", "highlighted", "mentioned", "indicated", "confirmed", "denied",
+    "joked", "quipped", "complained", "lamented", "charged", "accused", "accusing", "pointed",
+    "believes", "believed", "thinks", "thought", "according", "quoted", "cited", "saying",
+    "telling", "assured", "reported", "revealed", "opined", "predicted", "spoke", "speaking",
+    "addressed", "briefed", "insisting", "recalling",
+}
+REPORT_VERBS = SPEECH_VERBS - {
+    "according", "quoted", "cited", "reported", "calling", "calls", "called", "describing",
+    "described", "describes", "branded", "termed", "accused", "accusing", "asked", "asks",
+}
+_SKIP_BETWEEN = {
+    "also", "has", "had", "have", "then", "later", "further", "once", "again", "was", "is",
+    "would", "will", "repeatedly", "previously", "recently", "earlier", "simply", "just",
+    "reportedly", "publicly", "bluntly", "firmly", "flatly", "then-", "already", "separately",
+    "additionally", "finally", "however", "meanwhile", "subsequently",
+}
+_ROLE_LOWER = {w for w in TITLE_WORDS if w.isalpha() and len(w) > 3} | {
+    "official", "officials", "diplomat", "spokesperson", "minister", "leader", "ministry",
+    "government", "source", "sources", "agency", "envoy", "chief", "head", "top",
+    "foreign", "the", "a", "an", "country's", "nation's", "former", "ex",
+}
+# fmt: on
+_TOKEN = re.compile(r"[^\W_][\w.'’\-]*|[,;:()—–]|" + MASK + "+")
+
+
+@dataclass
+class Resolved:
+    printed: str  # the attribution words as printed
+    speaker: str | None
+
+
+@dataclass
+class Names:
+    """Names met so far in one article; who 'he' and 'the minister' refer to."""
+
+    haystack: str
+    last_person: str | None = None
+    canonical: dict[str, str | None] = field(default_factory=dict)
+    variants: dict[str, list[str]] = field(default_factory=dict)
+
+    def resolve(self, words: list[str]) -> Resolved | None:
+        printed = " ".join(words)
+        low = printed.lower()
+        if low in PRONOUNS:
+            return Resolved(printed, self.last_person)
+        tokens = list(words)
+        while tokens and tokens[0].lower() in ("the", "a", "an"):
+            tokens.pop(0)
+        if not tokens:
+            return None
+        if any(t.lower() == "and" for t in tokens):  # 'The United States and France'
+            name = printed if printed[:1].isupper() else " ".join(tokens)
+            self._variant(name, name)
+            return Resolved(printed, name)
+        name_tokens: list[str] = []
+        for token in reversed(tokens):
+            if (token[:1].isupper() and not is_title_word(token) and len(name_tokens) < 3) or (
+                name_tokens and token.lower() in ("al", "bin", "de", "van", "von", "da")
+            ):
+                name_tokens.insert(0, token)
+            else:
+                break
+        if not name_tokens:  # a bare title: the last person named
+            return Resolved(printed, self.last_person)
+        name = " ".join(name_tokens).rstrip(".,")
+        surname = name_tokens[-1].rstrip(".,’'s")
+        if surname.endswith(("’s", "'s")):
+            return None
+        if surname not in self.canonical:
+            self.canonical[surname] = fuller_name(surname, self.haystack)
+        full = self.canonical[surname]
+        if full is None and len(name_tokens) > 1:
+            full = self.canonical[surname] = name
+        speaker = full or name
+        person = full is not None and not MEDIA_WORDS.search(speaker)
+        self._variant(speaker, name)
+        if person:
+            self.last_person = speaker
+        return Resolved(printed, speaker)
+
+    def _variant(self, speaker: str, name: str) -> None:
+        variants = self.variants.setdefault(speaker, [speaker])
+        if name not in variants:
+            variants.append(name)
+
+
+def tokens(text: str, offset: int = 0) -> list[tuple[str, int]]:
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(0)
+        if word.endswith(".") and "." not in word[:-1] and len(word) > 2:
+            word = word[:-1]  # 'said.' but not 'U.S.'
+        found.append((word, match.start() + offset))
+    return found
+
+
+# fmt: off
+_WHEN = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tonight", "earlier", "later", "again", "afterwards", "separately",
+}
+# fmt: on
+
+
+def _np_token(word: str) -> bool:
+    return word[:1].isupper() or word.lower() in _ROLE_LOWER or word.lower() in ("of", "and")
+
+
+def _is_verb(word: str) -> bool:
+    return word.lower() in SPEECH_VERBS
+
+
+def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
+    """The noun phrase ending just before token k (skipping 'also', 'has' and the like)."""
+    j = k - 1
+    while j >= 0:
+        word = toks[j][0].lower()
+        if word in _SKIP_BETWEEN:
+            j -= 1
+        elif word in _WHEN:
+            j -= 2 if j > 0 and toks[j - 1][0].lower() in ("on", "last", "this") else 1
+        else:
+            break
+    if j >= 0 and toks[j][0].lower() in PRONOUNS:
+        return [toks[j][0]]
+    if j >= 0 and toks[j][0].lower() in ("and", "but", "or", "then", "who", "which", "that"):
+        return []
+    words: list[str] = []
+    while j >= 0 and _np_token(toks[j][0]) and len(words) < 10:
+        words.insert(0, toks[j][0])
+        j -= 1
+    while words and words[0].lower() in ("and", "of"):
+        words.pop(0)
+    if words and not any(
+        w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words
+    ):
+        return []
+    if words and all(w.lower() in ("the", "a", "an") for w in words):
+        return []
+    return words
+
+
+def _forward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
+    words: list[str] = []
+    j = k + 1
+    if j < len(toks) and toks[j][0].lower() in PRONOUNS:
+        return [toks[j][0]]
+    while j < len(toks) and _np_token(toks[j][0]) and len(words) < 10:
+        if toks[j][0].lower() == "and" and (j + 1 >= len(toks) or not toks[j + 1][0][:1].isupper()):
+            break
+        words.append(toks[j][0])
+        j += 1
+    if not any(w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words):
+        return []
+    return words
+
+
+def _is_source(words: list[str]) -> bool:
+    text = " ".join(words)
+    return bool(MEDIA_WORDS.search(text)) or bool(
+        re.search(
+            r"\b(?:sources?|report|reports|"
+            r"data|statement|website)\b",
+            text,
+            re.I,
+        )
+    )
+
+
+def after_attribution(m: str, close: int, end: int) -> list[str] | None:
+    """'…,” Lavrov said' / '…,” said the minister' / '…”, U.S. Secretary … Kerry said'."""
+    toks = tokens(m[close:end], close)
+    words = [t for t in toks if t[0] not in ",;:"]
+    for k, (word, _) in enumerate(toks):
+        if word.startswith(MASK) or k > 14:
+            return None
+        if not _is_verb(word):
+            continue
+        if word.lower() == "according":
+            rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
+            return None if not rest or _is_source(rest) else rest
+        subject = _backward_np(toks, k)
+        head = [t for t in toks[:k] if t[0] not in ",;:"]
+        if subject and len(subject) == len([w for w in head if w[0].lower() not in _SKIP_BETWEEN]):
+            return subject
+        if not head:
+            return _forward_np(toks, k) or None
+        return None
+    del words
+    return None
+
+
+def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None, bool]:
+    """'Lavrov said: “…' / 'he replied that he had “…'; also whether a speech verb was seen."""
+    toks = tokens(m[start:mark], start)
+    seen = False
+    for k in range(len(toks) - 1, -1, -1):
+        word = toks[k][0]
+        if not _is_verb(word):
+            continue
+        seen = True
+        if word.lower() == "according":
+            continue
+        subject = _backward_np(toks, k)
+        if subject and not _is_source(subject):
+            return subject, True
+    if seen:  # 'X accused … and said …': the subject of the sentence
+        subject = []
+        for word, _ in toks:
+            if word.lower() == "according":
+                break
+            if _np_token(word) and not _is_verb(word):
+                subject.append(word)
+            else:
+                break
+        while subject and subject[-1].lower() in ("and", "of", "the"):
+            subject.pop()
+        if subject and (subject[0][:1].isupper()) and not _is_source(subject):
+            return subject, True
+    return None, seen
+
+
+def sentence_subjects(m: str, start: int, end: int) -> list[list[str]]:
+    """Subjects of report verbs in a sentence outside quotes ('Lavrov stressed that …')."""
+    toks = tokens(m[start:end], start)
+    found = []
+    for k, (word, _) in enumerate(toks):
+        if word.lower() in REPORT_VERBS:
+            subject = _backward_np(toks, k)
+            if subject and not _is_source(subject):
+                found.append(subject)
+    return found

@@ -1,0 +1,186 @@
+"""Dates, places and titles stated in header lines, datelines and front matter."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+DATE_PATTERNS = [
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+]
+_MDY_SLASH = re.compile(r"\b(?P<a>[01]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
+
+
+def find_date(text: str) -> tuple[datetime.date, int, int] | None:
+    """The first date written in `text`, with its span."""
+    best = None
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            month = match.group("month")
+            month_no = MONTHS.get(month.lower().rstrip(".")) if not month.isdigit() else int(month)
+            try:
+                value = datetime.date(int(match.group("year")), month_no, int(match.group("day")))
+            except (TypeError, ValueError):
+                continue
+            if best is None or match.start() < best[1]:
+                best = (value, match.start(), match.end())
+            break
+    if best is None:
+        match = _MDY_SLASH.search(text)
+        if match:
+            a, b = int(match.group("a")), int(match.group("b"))
+            try:  # US order unless the first number cannot be a month
+                value = datetime.date(int(match.group("year")), a, b)
+            except ValueError:
+                try:
+                    value = datetime.date(int(match.group("year")), b, a)
+                except ValueError:
+                    return None
+            best = (value, match.start(), match.end())
+    return best
+
+
+def parse_date(text: str) -> datetime.date | None:
+    found = find_date(text)
+    return found[0] if found else None
+
+
+_PLACE_START = re.compile(
+    r"^(?:aboard|on board|onboard|en route|in flight|via teleconference|via video|"
+    r"the white house|white house)\b",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = re.compile(
+    r"\b(?:room|hall|house|building|center|centre|palace|embassy|ministry|kremlin|residence|"
+    r"headquarters|airport|base|garden|office|auditorium|chamber|mansion|castle|hotel|"
+    r"conference cent(?:er|re)|briefing room|press centre|press center|plaza|square)\b",
+    re.IGNORECASE,
+)
+_CITY_COUNTRY = re.compile(
+    r"^[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,2}, [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+)?$"
+)
+_SINGLE_PLACE = re.compile(r"^[A-Z][a-z\u00e0-\u024f'’\-]+(?: [A-Z][a-z\u00e0-\u024f'’\-]+)?$")
+
+
+# A line that starts like the name of an event, or says who gave it, is a title, not a place.
+_TITLE_LIKE = re.compile(
+    r"^(?:(?:daily|regular|joint|special|weekly|background)\s+)*(?:press\s+|media\s+)?"
+    r"(?:briefing|conference|remarks|statement|transcript|readout|interview|answers|speech|"
+    r"opening|comments?|q\s*&\s*a)\b|\bby\s+(?:the\s+)?[A-Z]",
+    re.IGNORECASE,
+)
+
+
+def place_from_line(text: str) -> str | None:
+    """A header line that names a place ('Moscow', 'Aboard Air Force One', 'Washington, D.C.')."""
+    line = text.strip().rstrip(".")
+    if _TITLE_LIKE.search(line):
+        return None
+    found = find_date(line)
+    if found:  # 'Moscow, 14 January 2022' -> 'Moscow'
+        line = (line[: found[1]] + line[found[2] :]).strip(" ,;–—-|")
+    line = re.sub(
+        r"\s*[,–—-]?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?$", "", line, flags=re.I
+    ).strip(" ,")
+    if (
+        not line
+        or len(line.split()) > 8
+        or (re.search(r"[.?!:;]$", line) and not line.endswith("D.C"))
+    ):
+        return None
+    if re.search(r"\d", line) and not _PLACE_WORDS.search(line):
+        return None
+    if _PLACE_START.match(line) or _PLACE_WORDS.search(line):
+        return line if not line.endswith("D.C") else line + "."
+    if _CITY_COUNTRY.match(line):
+        return line + "." if line.endswith("D.C") else line
+    if found and _SINGLE_PLACE.match(line):
+        return line
+    return None
+
+
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\-]{2,}(?:[ ,]+[A-Z][A-Z.'’\-]{1,}){0,3})"
+    r"(?:\s*\((?P<agency>[^()]{1,30})\))?\s*(?:[,:]\s*(?P<rest>[^–—\-]{0,40}?))?\s*[–—\-:]\s+|"
+    r"^(?P<place2>[A-Z][A-Z.'’\-]{2,}(?: [A-Z][A-Z.'’\-]{1,}){0,3})\s+(?=[A-Z][a-z])"
+)
+
+
+def dateline(text: str) -> tuple[str, datetime.date | None, int] | None:
+    """'WASHINGTON –', 'MOSCOW, Jan 14 (Reuters) -', 'PARIS The…' -> (place, date, length)."""
+    match = _DATELINE.match(text)
+    if not match:
+        return None
+    raw = match.group("place") or match.group("place2")
+    if raw.upper() in ("Q", "QUESTION", "END", "NOTE", "UPDATE", "BREAKING") or ":" in raw:
+        return None
+    if len(raw.replace(" ", "")) < 3:
+        return None
+    place = " ".join(
+        part if part in ("D.C.", "U.S.", "U.K.") else part.capitalize() for part in raw.split()
+    ).rstrip(",")
+    rest = match.group("rest") or ""
+    return place, parse_date(rest) if rest else None, match.end()
+
+
+_SITE_TAIL = re.compile(
+    r"\b(?:department|ministry|embassy|mission|government|office|news|times|post|daily|tv|"
+    r"agency|\.com|\.org|\.gov|\.net|\.ru|\.cn|site|online|portal|website)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_title(text: str) -> str:
+    """A page-title line without a site name glued on or a date segment."""
+    text = re.sub(r"\s+", " ", text).strip()
+    parts = [p.strip() for p in re.split(r"\s+[–—|]\s+|\s+-\s+|\s+::\s+", text) if p.strip()]
+    if len(parts) > 1:
+        kept = [p for p in parts if not _is_only_date(p)]
+        if len(kept) > 1 and _SITE_TAIL.search(kept[-1]) and len(kept[-1].split()) <= 8:
+            kept = kept[:-1]
+        if kept:
+            parts = kept
+        text = " – ".join(parts)
+    return text.strip()
+
+
+def _is_only_date(text: str) -> bool:
+    found = find_date(text)
+    if not found:
+        return False
+    rest = (text[: found[1]] + text[found[2] :]).strip(" ,.")
+    return not rest or rest.lower() in ("on", "of", "dated")

@@ -1,0 +1,174 @@
+"""Names of people, titles and media outlets, as far as plain text can tell them apart."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# fmt: off
+HONORIFICS = {
+    "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "miss", "dr", "dr.", "sir", "dame", "madam", "madame",
+    "mme", "mme.", "m.", "h.e.", "he.", "hon.", "hon", "prof", "prof.", "professor", "lord",
+    "lady",
+}
+# fmt: on
+# Words of posts and offices: stripped from labels, never taken for a first name.
+# fmt: off
+TITLE_WORDS = {
+    "president", "vice", "secretary", "secretary-general", "general", "under", "assistant",
+    "deputy", "minister", "foreign", "prime", "ambassador", "senator", "governor", "admiral",
+    "spokesperson", "spokesman", "spokeswoman", "chancellor", "king", "queen", "prince",
+    "princess", "chairman", "chairwoman", "chair", "director", "advisor", "adviser", "counselor",
+    "counsellor", "commissioner", "high", "representative", "mayor", "premier", "envoy", "special",
+    "senior", "chief", "head", "leader", "press", "national", "security", "state", "defense",
+    "defence", "affairs", "first", "lady", "crown", "sheikh", "emir", "sultan", "colonel",
+    "captain", "major", "lieutenant", "sergeant", "judge", "justice", "speaker", "congressman",
+    "congresswoman", "delegate", "official", "officer", "executive", "permanent", "acting",
+    "interim", "former", "top", "diplomat", "of", "the", "for", "and", "to", "on", "department",
+    "ministry", "office", "council", "house", "white", "cabinet", "federal", "coordinator",
+    "attorney", "treasury", "commerce", "trade", "finance", "economy", "interior", "homeland",
+    "energy", "health", "education", "agriculture", "labor", "labour", "transport", "environment",
+    "culture", "information", "communications", "public", "director-general", "dg", "un", "eu",
+    "nato", "us", "u.s.", "uk", "u.k.", "mfa", "spokesperson’s", "spokesperson's",
+}
+# fmt: on
+ANONYMOUS_LABELS = re.compile(
+    r"^(?:q|question|questions|questioner|journalist|reporter|correspondent|audience(?: member)?|"
+    r"participant|unidentified(?: \w+)?|unknown(?: \w+)?|voice|voices|press|media|member of the "
+    r"press|multiple speakers|several reporters)$",
+    re.IGNORECASE,
+)
+ROLE_LABELS = re.compile(
+    r"^(?:moderator|interpreter|translator|host|presenter|anchor|chair|chairman|chairperson|"
+    r"operator|narrator|staff|official|senior administration official|administration official|"
+    r"senior state department official|spokesperson|spokesman|spokeswoman|the president|"
+    r"the vice president|the secretary|the minister|the prime minister|participant)$",
+    re.IGNORECASE,
+)
+MEDIA_WORDS = re.compile(
+    r"\b(?:news|agency|agence|tv|television|radio|daily|times|post|press|journal|herald|tribune|"
+    r"network|media|broadcasting|broadcast|channel|service|telegraph|gazette|observer|magazine|"
+    r"wire|weekly|review|online|newspaper|express|chronicle|bureau|shimbun|ilbo|corporation|"
+    r"group|paper|reuters|bloomberg|xinhua|sputnik|kyodo|yonhap|tass|interfax|novosti|anadolu|"
+    r"bernama|antara|efe|ansa|afp|dpa|cnn|bbc|nhk|cctv|cgtn|al jazeera|asahi|nikkei|mainichi|"
+    r"yomiuri|ria|itar|izvestia|kommersant|rossiya|phoenix|guardian|economist|politico|axios|"
+    r"associated press|prensa latina|tasnim|irna|wafa|ptv|ani|pti|ndtv|cbs|nbc|abc|fox|msnbc|"
+    r"npr|pbs|voa|rfe|dw|france \d+|euronews|tbs|kbs|mbc|sbs|ytn|mbn|jtbc|arirang|caixin)\b",
+    re.IGNORECASE,
+)
+# fmt: off
+CONNECTORS = {
+    "of", "the", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der", "al", "el", "bin",
+    "ibn", "y", "and", "dos", "das", "ben", "abu", "st.", "zu",
+}
+# fmt: on
+# Capitalised words that start sentences or address people: never a first name.
+# fmt: off
+NOT_FIRST_NAMES = {
+    "the", "and", "but", "so", "yes", "no", "well", "okay", "ok", "also", "as", "if", "when",
+    "dear", "hi", "hello", "sorry", "thank", "thanks", "said", "says", "ask", "asked", "mr", "ms",
+    "mrs", "dr", "a", "an", "in", "on", "at", "to", "for", "from", "with", "by", "of", "that",
+    "this", "these", "those", "our", "my", "your", "his", "her", "their", "its", "we", "i", "you",
+    "he", "she", "they", "it", "what", "why", "how", "who", "where", "which", "now", "then",
+    "today", "yesterday", "tomorrow", "after", "before", "while", "because", "since", "until",
+    "according", "meanwhile", "however", "both", "all", "each", "every", "some", "any", "one",
+    "two", "let", "please", "sure", "right", "look", "like", "just", "even", "still", "only",
+    "here", "there", "good", "great", "about", "over", "under", "between", "against", "during",
+    "russian", "american", "chinese", "french", "british", "german", "japanese", "korean",
+    "israeli", "ukrainian", "indian", "iranian", "syrian", "turkish", "european", "u.s.", "madam",
+    "mister", "comrade", "colleague", "friend", "minister's", "is", "was", "are", "did", "do",
+    "does", "will", "would", "can", "could", "should", "may", "might", "must", "has", "have",
+}
+# fmt: on
+PRONOUNS = {"he", "she", "they", "it", "him", "her", "his", "hers", "its", "their", "them"}
+
+
+def is_title_word(word: str) -> bool:
+    low = word.lower().strip(",")
+    return low in TITLE_WORDS or low in HONORIFICS
+
+
+def smart_title(word: str) -> str:
+    """'PRICE' -> 'Price', "O'BRIEN" -> "O'Brien", 'JEAN-PIERRE' -> 'Jean-Pierre'."""
+    if not word.isupper():
+        return word
+    parts = re.split(r"([\-'’])", word.lower())
+    out = "".join(part[:1].upper() + part[1:] if part not in "-'’" else part for part in parts)
+    return re.sub(r"^Mc(\w)", lambda m: "Mc" + m.group(1).upper(), out)
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """Drop leading honorifics and titles: ['FOREIGN', 'MINISTER', 'LEZCANO'] -> ['LEZCANO']."""
+    rest = list(tokens)
+    while len(rest) > 1 and (is_title_word(rest[0]) or rest[0].lower() in CONNECTORS):
+        rest.pop(0)
+    if len(rest) == 1 and is_title_word(rest[0]):
+        return []
+    return rest
+
+
+def label_name(label: str) -> str | None:
+    """The name inside a printed speaker label, honorifics stripped and title-cased."""
+    label = re.sub(r"\s*\([^()]*\)\s*", " ", label).strip()
+    tokens = label.split()
+    if not tokens:
+        return None
+    rest = strip_titles(tokens)
+    if not rest:
+        return " ".join(
+            smart_title(t) if t.lower() not in CONNECTORS else t.lower() for t in tokens
+        ).replace("The ", "The ", 1)
+    return " ".join(smart_title(t) for t in rest)
+
+
+def is_outlet(label: str, caps_document: bool) -> bool:
+    """Whether a label names a media outlet ('CCTV', 'AFP', 'Yonhap News Agency')."""
+    bare = re.sub(r"\s*\([^()]*\)\s*", " ", label).strip()
+    tokens = bare.split()
+    if not tokens or any(token.lower() in HONORIFICS for token in tokens):
+        return False
+    if ROLE_LABELS.match(bare) or ANONYMOUS_LABELS.match(bare):
+        return False
+    if MEDIA_WORDS.search(bare):
+        return True
+    # an acronym among mixed-case labels: 'CCTV:' beside 'Lin Jian:'
+    word = tokens[0]
+    return len(tokens) == 1 and word.isupper() and 2 <= len(word) <= 5 and not caps_document
+
+
+def fuller_name(surname: str, haystack: str) -> str | None:
+    """A first name printed before the surname somewhere in the text ('Ned' + 'Price')."""
+    if len(surname) < 2 or not surname[:1].isupper():
+        return None
+    pattern = re.compile(
+        r"(?<![\w.])([A-Z][a-z\u00e0-\u024f][\w'’\-]*|[A-Z]\.)"
+        r"(?:[ \t\u00a0]+([A-Z]\.|[A-Z][a-z]+))?"
+        r"[ \t\u00a0\n]+" + re.escape(surname) + r"\b"
+    )
+    counts: Counter = Counter()
+    for match in pattern.finditer(haystack):
+        first, middle = match.group(1), match.group(2)
+        if first.lower() in NOT_FIRST_NAMES or is_title_word(first):
+            if middle and middle.lower() not in NOT_FIRST_NAMES and not is_title_word(middle):
+                first, middle = middle, None
+            else:
+                continue
+        if middle and (middle.lower() in NOT_FIRST_NAMES or is_title_word(middle)):
+            continue
+        if first.endswith(("’s", "'s")):
+            continue
+        full = f"{first} {middle} {surname}" if middle else f"{first} {surname}"
+        counts[full] += 1
+    if not counts:
+        return None
+    ranked = counts.most_common()
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        # two different first names: keep the one printed first, unless they differ only in
+        # spelling, in which case either is fine for the resolver
+        return None if _too_different(ranked[0][0], ranked[1][0]) else ranked[0][0]
+    return ranked[0][0]
+
+
+def _too_different(first: str, second: str) -> bool:
+    a, b = first.split()[0].lower(), second.split()[0].lower()
+    return a[:3] != b[:3]

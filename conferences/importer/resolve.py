@@ -1,0 +1,104 @@
+"""Resolution: the parser's names and words meet the database's speakers and topics.
+
+Names go through Speaker.objects.get_by_name (the one place names meet speakers); an unknown
+name becomes a proposed NewSpeaker that keeps every printed variant as an alias.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Speaker, Topic
+from ..names import normalize_name
+from .parse import ParsedDocument, Turn
+from .writer import NewSpeaker
+
+ANONYMOUS_NAME = "Unidentified journalist"
+UNKNOWN_NAME = "Unattributed"
+
+
+@dataclass(eq=False)
+class SpeakerChoice:
+    """One distinct speaker of the document: found in the archive, or proposed as new."""
+
+    key: str
+    name: str
+    labels: list[str] = field(default_factory=list)
+    existing: Speaker | None = None
+    proposed: NewSpeaker | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.existing is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.existing.name if self.existing else self.name
+
+
+def _find(names: list[str]) -> Speaker | None:
+    for name in names:
+        try:
+            return Speaker.objects.get_by_name(name)
+        except (Speaker.DoesNotExist, Speaker.MultipleObjectsReturned):
+            continue
+    return None
+
+
+def _identity(turn: Turn, default_speaker: str | None) -> tuple[str, str, str | None]:
+    """(key, display name, outlet) for the speaker of a turn."""
+    if turn.outlet:
+        name = f"{ANONYMOUS_NAME} ({turn.outlet})"
+        return f"outlet:{normalize_name(turn.outlet)}", name, turn.outlet
+    if turn.anonymous:
+        return "anonymous", ANONYMOUS_NAME, None
+    name = turn.speaker or turn.label or default_speaker or UNKNOWN_NAME
+    return f"name:{normalize_name(name) or name}", name, None
+
+
+def resolve_speakers(
+    doc: ParsedDocument, default_speaker: str | None = None
+) -> tuple[list[SpeakerChoice], list[SpeakerChoice]]:
+    """The distinct speakers in order of appearance, and the choice for each turn, in order."""
+    choices: dict[str, SpeakerChoice] = {}
+    per_turn = []
+    for turn in doc.turns:
+        key, name, outlet = _identity(turn, default_speaker)
+        choice = choices.get(key)
+        if choice is None:
+            variants = doc.speakers.get(turn.speaker or "", []) if turn.speaker else []
+            lookups = [name, *variants] if not (turn.anonymous or turn.outlet) else [name]
+            existing = _find(lookups)
+            choice = SpeakerChoice(key=key, name=name, existing=existing)
+            if existing is None:
+                journalist = turn.anonymous or bool(outlet) or turn.kind == "question"
+                aliases = [*variants]
+                if outlet:
+                    aliases.append(f"{outlet} journalist")
+                choice.proposed = NewSpeaker(
+                    name=name,
+                    aliases=aliases,
+                    kind=Speaker.Kind.JOURNALIST if journalist else Speaker.Kind.OFFICIAL,
+                    outlet=outlet,
+                )
+            choices[key] = choice
+        if turn.label and turn.label not in choice.labels:
+            choice.labels.append(turn.label)
+            # Keep the printed label as an alias of a new speaker, unless it is a bare "Q".
+            if choice.proposed and not turn.anonymous and turn.label not in choice.proposed.aliases:
+                choice.proposed.aliases.append(turn.label)
+        per_turn.append(choice)
+    return list(choices.values()), per_turn
+
+
+class TopicSuggester:
+    """Suggests topics whose name or keywords occur in a text, as whole words, ignoring case."""
+
+    def __init__(self, topics=None):
+        self.patterns = []
+        for topic in topics if topics is not None else Topic.objects.all():
+            words = [topic.name, *topic.keyword_list()]
+            alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            self.patterns.append((topic, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)))
+
+    def suggest(self, text: str) -> list[Topic]:
+        return [topic for topic, pattern in self.patterns if pattern.search(text)]

@@ -1,0 +1,188 @@
+"""The import as the admin and the command line use it: text -> preview -> plan -> write."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from ..models import Conference, SourceDocument, Speaker, Topic
+from ..models.archive import content_hash
+from .parse import ParsedDocument, Turn, parse
+from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers
+from .writer import ImportPlan, NewSpeaker, PlannedStatement
+
+KINDS = ("auto", "transcript", "article")
+
+
+class ImportRefused(ValueError):
+    """Input that cannot be imported; the message is meant for the editor."""
+
+
+def decode(data: bytes) -> str:
+    """Text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
+    limit = settings.PODIUM_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRefused(
+            f"The file is {len(data):,} bytes; Podium imports at most {limit:,} bytes at once."
+        )
+    if b"\x00" in data:
+        raise ImportRefused("This is not a text file (it contains NUL bytes).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused("The file is neither UTF-8 nor Windows-1252 text.") from exc
+
+
+def check_text(text: str) -> str:
+    limit = settings.PODIUM_IMPORT_MAX_BYTES
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise ImportRefused(
+            f"The text is {size:,} bytes; Podium imports at most {limit:,} at once."
+        )
+    if "\x00" in text:
+        raise ImportRefused("The text contains NUL characters; paste plain text.")
+    if not text.strip():
+        raise ImportRefused("The text is empty.")
+    return text
+
+
+@dataclass
+class PreviewRow:
+    index: int
+    turn: Turn
+    choice: SpeakerChoice
+    topics: list[Topic] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    text: str
+    doc: ParsedDocument
+    speakers: list[SpeakerChoice]
+    rows: list[PreviewRow]
+    duplicate: SourceDocument | None
+
+    @property
+    def source_kind(self) -> str:
+        if self.doc.kind == "article":
+            return SourceDocument.Kind.NEWS_ARTICLE
+        return SourceDocument.Kind.OFFICIAL_TRANSCRIPT
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.doc.warnings)
+
+
+def build_preview(
+    text: str,
+    kind: str = "auto",
+    default_speaker: str | None = None,
+    paraphrases: bool = False,
+) -> Preview:
+    check_text(text)
+    doc = parse(text, kind=kind, paraphrases=paraphrases, default_speaker=default_speaker or None)
+    speakers, per_turn = resolve_speakers(doc, default_speaker)
+    suggester = TopicSuggester()
+    rows = [
+        PreviewRow(index=i, turn=turn, choice=choice, topics=suggester.suggest(turn.text))
+        for i, (turn, choice) in enumerate(zip(doc.turns, per_turn, strict=True))
+    ]
+    duplicate = (
+        SourceDocument.objects.select_related("conference")
+        .filter(content_hash=content_hash(text))
+        .first()
+    )
+    return Preview(text=text, doc=doc, speakers=speakers, rows=rows, duplicate=duplicate)
+
+
+def preview_json(preview: Preview) -> dict:
+    """The document `import_transcript --dry-run --json` prints."""
+    doc = preview.doc
+    return {
+        "conference": {
+            "title": doc.title,
+            "date": doc.date.isoformat() if doc.date else None,
+            "place": doc.place,
+        },
+        "statements": [
+            {
+                "speaker": row.choice.display_name,
+                "label": row.turn.label,
+                "kind": row.turn.kind,
+                "fidelity": row.turn.fidelity,
+                "text": row.turn.text,
+                "start": row.turn.start,
+                "end": row.turn.end,
+                "topics": [topic.name for topic in row.topics],
+                "new_speaker": not row.choice.resolved,
+                "warnings": row.turn.warnings,
+            }
+            for row in preview.rows
+        ],
+        "warnings": preview.warnings,
+        "duplicate_of": preview.duplicate.conference.get_absolute_url()
+        if preview.duplicate
+        else None,
+    }
+
+
+@dataclass
+class RowDecision:
+    """What the editor decided for one row; None keeps the suggestion."""
+
+    keep: bool = True
+    speaker: Speaker | NewSpeaker | None = None
+    kind: str | None = None
+    fidelity: str | None = None
+    topics: list[Topic] | None = None
+
+
+def make_plan(
+    preview: Preview,
+    *,
+    conference: Conference | None = None,
+    title: str = "",
+    date: datetime.date | None = None,
+    place: str = "",
+    url: str = "",
+    outlet: str | None = None,
+    publish: bool = False,
+    decisions: dict[int, RowDecision] | None = None,
+) -> ImportPlan:
+    decisions = decisions or {}
+    doc = preview.doc
+    statements = []
+    for row in preview.rows:
+        decision = decisions.get(row.index, RowDecision())
+        if not decision.keep:
+            continue
+        speaker = decision.speaker or row.choice.existing or row.choice.proposed
+        statements.append(
+            PlannedStatement(
+                speaker=speaker,
+                text=row.turn.text,
+                kind=decision.kind or row.turn.kind,
+                fidelity=decision.fidelity or row.turn.fidelity,
+                label=row.turn.label or "",
+                start=row.turn.start,
+                end=row.turn.end,
+                topics=row.topics if decision.topics is None else decision.topics,
+            )
+        )
+    return ImportPlan(
+        text=preview.text,
+        source_kind=preview.source_kind,
+        statements=statements,
+        conference=conference,
+        title=title or doc.title or "",
+        date=date or doc.date,
+        place=place or doc.place or "",
+        status=Conference.Status.PUBLISHED if publish else Conference.Status.DRAFT,
+        source_title=doc.title or "",
+        url=url,
+        outlet=outlet or None,
+    )

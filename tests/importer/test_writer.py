@@ -1,0 +1,164 @@
+"""The writer saves a whole import or nothing; resolution finds speakers and topics."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError
+
+from conferences.importer.parse import ParsedDocument, Turn
+from conferences.importer.resolve import TopicSuggester, resolve_speakers
+from conferences.importer.writer import (
+    DuplicateSource,
+    ImportPlan,
+    NewSpeaker,
+    PlannedStatement,
+    write,
+)
+from conferences.models import (
+    Conference,
+    Organization,
+    SourceDocument,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    Topic,
+)
+
+from ..factories import SpeakerFactory, TopicFactory
+
+TEXT = "MS. DARROW: One.\n\nQUESTION: Two?\n\nMS. DARROW: Three."
+
+
+def plan(text=TEXT, topic=None):
+    darrow = NewSpeaker(name="Mira Darrow", aliases=["MS. DARROW"])
+    press = NewSpeaker(name="Unidentified journalist", kind="journalist", outlet="Norland Wire")
+    return ImportPlan(
+        text=text,
+        source_kind=SourceDocument.Kind.OFFICIAL_TRANSCRIPT,
+        title="Synthetic briefing",
+        date=datetime.date(2023, 3, 9),
+        place="Port Aster",
+        host="Ministry of Synthetic Affairs",
+        outlet="Norland Wire",
+        statements=[
+            PlannedStatement(speaker=darrow, text="One.", start=12, end=16, label="MS. DARROW"),
+            PlannedStatement(speaker=press, text="Two?", kind="question", label="QUESTION"),
+            PlannedStatement(
+                speaker=darrow, text="Three.", kind="answer", topics=[topic] if topic else []
+            ),
+        ],
+    )
+
+
+def counts():
+    models = (Conference, SourceDocument, Speaker, SpeakerAlias, Statement, Organization)
+    return [model.objects.count() for model in models] + [Statement.topics.through.objects.count()]
+
+
+@pytest.mark.django_db
+def test_write_creates_everything_once():
+    topic = TopicFactory()
+    result = write(plan(topic=topic))
+    assert result.created_conference is True
+    assert [s.sequence for s in result.statements] == [1, 2, 3]
+    assert [s.speaker.name for s in result.statements] == [
+        "Mira Darrow",
+        "Unidentified journalist",
+        "Mira Darrow",
+    ]
+    assert len(result.created_speakers) == 2
+    assert result.statements[1].speaker.organization.name == "Norland Wire"
+    assert Speaker.objects.get_by_name("ms darrow").name == "Mira Darrow"
+    assert result.conference.host.name == "Ministry of Synthetic Affairs"
+    assert list(result.statements[2].topics.all()) == [topic]
+    assert counts() == [1, 1, 2, 3, 3, 2, 1]
+
+
+@pytest.mark.django_db
+def test_same_text_twice_is_refused_and_changes_nothing():
+    first = write(plan())
+    before = counts()
+    with pytest.raises(DuplicateSource) as refused:
+        write(plan())
+    assert refused.value.source == first.source
+    assert "This text was already imported on" in str(refused.value)
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_at_the_last_statement_leaves_nothing_written():
+    # A topic row that does not exist: the database refuses the last statement's link.
+    ghost = Topic(pk=987654, name="Ghost", slug="ghost")
+    with pytest.raises(IntegrityError):
+        write(plan(topic=ghost))
+    assert counts() == [0, 0, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_exception_while_writing_statements_rolls_everything_back(monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Statement.topics.through.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        write(plan())
+    assert counts() == [0, 0, 0, 0, 0, 0, 0]
+
+
+def turn(label, speaker, kind="answer", anonymous=False, outlet=None):
+    return Turn(
+        label=label,
+        speaker=speaker,
+        anonymous=anonymous,
+        outlet=outlet,
+        text="Words.",
+        kind=kind,
+        fidelity="verbatim",
+        start=0,
+        end=6,
+    )
+
+
+@pytest.mark.django_db
+def test_resolution_uses_aliases_variants_and_groups_anonymous_questioners():
+    known = SpeakerFactory(name="Alva Quintero")
+    SpeakerAlias.of(known, "Alva Quintero").save()
+    doc = ParsedDocument(
+        kind="transcript",
+        title=None,
+        date=None,
+        place=None,
+        turns=[
+            turn("FOREIGN MINISTER QUINTERO", "Quintero"),
+            turn("Q", None, "question", anonymous=True),
+            turn("QUESTION", None, "question", anonymous=True),
+            turn("CCTV", None, "question", anonymous=True, outlet="CCTV"),
+            turn("MR. EBERLE", "Eberle"),
+        ],
+        speakers={"Quintero": ["Quintero", "Alva Quintero"], "Eberle": ["Eberle"]},
+    )
+    choices, per_turn = resolve_speakers(doc)
+    assert [c.display_name for c in per_turn] == [
+        "Alva Quintero",
+        "Unidentified journalist",
+        "Unidentified journalist",
+        "Unidentified journalist (CCTV)",
+        "Eberle",
+    ]
+    assert len(choices) == 4
+    assert per_turn[0].existing == known
+    assert per_turn[1] is per_turn[2]
+    assert per_turn[3].proposed.outlet == "CCTV"
+    assert per_turn[3].proposed.kind == "journalist"
+    assert per_turn[4].proposed.aliases == ["Eberle", "MR. EBERLE"]
+    assert per_turn[4].proposed.kind == "official"
+
+
+@pytest.mark.django_db
+def test_topics_are_suggested_by_whole_keywords_ignoring_case():
+    fish = TopicFactory(name="Fisheries", keywords="fishing quota\ntrawler")
+    nato = TopicFactory(name="NATO", keywords="North Atlantic alliance")
+    suggester = TopicSuggester()
+    assert suggester.suggest("The FISHERIES talks went well.") == [fish]
+    assert suggester.suggest("A new fishing quota and NATO.") == [fish, nato]
+    assert suggester.suggest("Trawlers, unnatoward, fishy.") == []
