@@ -11,6 +11,19 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture
+def editor(client, db):
+    """A staff member of the Editors group (made by a data migration), logged in.
+
+    Transactional tests flush the database, the group included: use a superuser there."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("editor", password="not-a-real-password-42", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright. CI sets PODIUM_REQUIRE_BROWSER so that a missing

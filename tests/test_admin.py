@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -38,14 +38,6 @@ DEMO_ROWS = {
 @pytest.fixture
 def demo():
     call_command("load_demo", verbosity=0)
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="not-a-real-password-42", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
 
 
 def admin_url(model, view, *args):

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
 from ..models import (
@@ -30,9 +31,11 @@ class DuplicateSource(Exception):
 
     def __init__(self, source: SourceDocument):
         self.source = source
+        self.admin_url = reverse("admin:conferences_conference_change", args=[source.conference_id])
         super().__init__(
             f"This text was already imported on {source.created_at:%Y-%m-%d} "
-            f"into “{source.conference.title}” ({source.conference.date:%Y-%m-%d})."
+            f"into “{source.conference.title}” ({source.conference.date:%Y-%m-%d}): "
+            f"{self.admin_url}"
         )
 
 

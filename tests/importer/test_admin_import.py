@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conferences.models import Conference, SourceDocument, Speaker, SpeakerAlias, Statement
@@ -23,14 +23,6 @@ QUESTION: Will the fisheries accord be signed?
 
 MS. DARROW: It will be signed next week in Port Aster.
 """
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="not-a-real-password-42", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
 
 
 def form_data(**extra):

@@ -84,12 +84,14 @@ def test_import_writes_a_draft_and_refuses_the_same_text_again(capsys, files):
     assert Statement.objects.count() == 3
     with pytest.raises(CommandError, match=r"1 of 1 file\(s\) were not imported"):
         run(capsys, files / "briefing.txt")
-    assert "This text was already imported on" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "This text was already imported on" in err
+    assert f"/admin/conferences/conference/{conference.pk}/change/" in err
     assert Statement.objects.count() == 3
 
 
 def test_folder_import_with_options(capsys, files):
-    run(
+    output = run(
         capsys,
         files,
         "--publish",
@@ -102,6 +104,10 @@ def test_folder_import_with_options(capsys, files):
         "--outlet",
         "Synthetic Wire",
     )
+    assert output.err.splitlines() == [
+        "[##########..........] 1/2 article.html",
+        "[####################] 2/2 briefing.txt",
+    ]
     conferences = Conference.objects.order_by("pk")
     assert [(c.title, str(c.date), c.status) for c in conferences] == [
         ("Fisheries day", "2023-03-10", "published"),

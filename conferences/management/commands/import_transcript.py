@@ -70,7 +70,7 @@ class Command(BaseCommand):
         documents, failures = [], 0
         for number, path in enumerate(files, start=1):
             if len(files) > 1:
-                self.stderr.write(f"[{number}/{len(files)}] {path}")
+                self.progress(number, len(files), path)
             try:
                 text = decode(path.read_bytes())
                 preview = build_preview(
@@ -115,6 +115,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
         if failures:
             raise CommandError(f"{failures} of {len(files)} file(s) were not imported.")
+
+    def progress(self, number: int, total: int, path: Path) -> None:
+        filled = round(20 * number / total)
+        bar = "#" * filled + "." * (20 - filled)
+        self.stderr.write(f"[{bar}] {number}/{total} {path.name}")
 
     def describe(self, path, document):
         conference = document["conference"]
