@@ -37,6 +37,9 @@ def decode(data: bytes) -> str:
 
 
 def check_text(text: str) -> str:
+    """The text as it will be stored: line endings made \n (browsers post textareas with \r\n,
+    files come from every platform), refused with a clear message when it cannot be imported."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     limit = settings.PODIUM_IMPORT_MAX_BYTES
     size = len(text.encode("utf-8"))
     if size > limit:
@@ -83,7 +86,7 @@ def build_preview(
     default_speaker: str | None = None,
     paraphrases: bool = False,
 ) -> Preview:
-    check_text(text)
+    text = check_text(text)
     doc = parse(text, kind=kind, paraphrases=paraphrases, default_speaker=default_speaker or None)
     speakers, per_turn = resolve_speakers(doc, default_speaker)
     suggester = TopicSuggester()

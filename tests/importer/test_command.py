@@ -153,3 +153,17 @@ def test_binary_file_is_refused(capsys, tmp_path):
     with pytest.raises(CommandError):
         run(capsys, path, "--dry-run", "--json")
     assert "This is not a text file (it contains NUL bytes)." in capsys.readouterr().err
+
+
+def test_windows_line_ends_are_stored_as_plain_newlines(capsys, tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(BRIEFING.replace("\n", "\r\n").encode("utf-8"))
+    run(capsys, path)
+    source = SourceDocument.objects.get()
+    assert source.text == BRIEFING
+    for statement in Statement.objects.all():
+        assert source.text[statement.source_start : statement.source_end] == statement.text
+    # The same words with other line ends are the same text: a re-paste is still refused.
+    path.write_bytes(BRIEFING.encode("utf-8"))
+    with pytest.raises(CommandError):
+        run(capsys, path)
