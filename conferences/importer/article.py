@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .attribution import Names, after_attribution, before_attribution, sentence_subjects
+from .attribution import (
+    Names,
+    after_attribution,
+    before_attribution,
+    leading_person,
+    sentence_subjects,
+)
 from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_time_line
@@ -53,7 +59,7 @@ class ArticleResult:
 
 
 def is_heading(text: str) -> bool:
-    return len(text.split()) <= 16 and text[-1] not in '.?!…"”’»),;:'
+    return len(text.split()) <= 16 and text[-1] not in ".?!…\"“”’»),;:'"
 
 
 def paragraphs(view: str, lines: list[Line], indexes: list[int], wrapped: bool) -> list[list[Line]]:
@@ -95,22 +101,29 @@ def parse_article(
         spans = find_quotes(s)
         m = mask_quotes(s, spans)
         quote_turns: list[tuple[Turn, bool]] = []
-        pos = 0
+        spans.sort(key=_mark)
+        pos = first = 0
         while pos < len(m):
             while pos < len(m) and m[pos].isspace():
                 pos += 1
             if pos >= len(m):
                 break
             start, end = pos, max(sentence_end(m, pos), pos + 1)
-            inside = [
-                sp
-                for sp in spans
-                if start <= (sp.open_mark if sp.open_mark is not None else sp.start) < end
-            ]
+            while first < len(spans) and _mark(spans[first]) < start:
+                first += 1
+            inside = []
+            for sp in spans[first:]:
+                if _mark(sp) >= end:
+                    break
+                inside.append(sp)
             for span in inside:
                 turn, attributed = _quote_turn(para, m, span, start, end, names)
                 if turn is not None:
                     quote_turns.append((turn, attributed))
+            if not inside:  # 'Altara's minister Amira Haddan was more cautious.': 'she' next
+                lead = leading_person(m, start, end)
+                if lead:
+                    names.resolve(lead)
             for subject in sentence_subjects(m, start, end):
                 resolved = names.resolve(subject)
                 if want_paraphrases and resolved and resolved.speaker and not inside:
@@ -144,6 +157,10 @@ def parse_article(
         k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
     }
     return result
+
+
+def _mark(span) -> int:
+    return span.open_mark if span.open_mark is not None else span.start
 
 
 def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Names):
@@ -199,13 +216,26 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
 def _fill_unattributed(quote_turns, names: Names, default_speaker: str | None, s: str) -> None:
     """A quote with no attribution in its sentence takes its neighbour's speaker in the
     paragraph, else the person last named, else the editor's default speaker."""
+    # the nearest attributed quote before each quote, else the nearest after it
+    before: list[str | None] = []
+    last = None
+    for turn, ok in quote_turns:
+        before.append(last)
+        if ok and turn.speaker:
+            last = turn.speaker
+    after: list[str | None] = [None] * len(quote_turns)
+    last = None
+    for n in range(len(quote_turns) - 1, -1, -1):
+        after[n] = last
+        turn, ok = quote_turns[n]
+        if ok and turn.speaker:
+            last = turn.speaker
     for n, (turn, attributed) in enumerate(quote_turns):
         if attributed and turn.speaker:
             continue
-        neighbours = [t for t, ok in quote_turns[n - 1 :: -1] if ok and t.speaker] if n else []
-        neighbours += [t for t, ok in quote_turns[n + 1 :] if ok and t.speaker]
-        if neighbours:
-            turn.speaker = neighbours[0].speaker
+        neighbour = before[n] or after[n]
+        if neighbour:
+            turn.speaker = neighbour
         elif turn.label is None:
             turn.speaker = default_speaker or names.last_person
         elif turn.speaker is None:

@@ -86,8 +86,17 @@ class Names:
                 name_tokens.insert(0, token)
             else:
                 break
-        if not name_tokens:  # a bare title: the last person named
-            return Resolved(printed, self.last_person)
+        if not name_tokens:  # 'Nadia Okoro the trade minister': a name before the post
+            name_tokens = _name_run(tokens)
+        if not name_tokens:
+            phrase = " ".join(tokens)
+            if words[0].lower() in ("a", "an") or (
+                _ORGANISATION.search(phrase) and any(t[:1].isupper() for t in tokens)
+            ):
+                # 'a senior official', 'the Altaran Ministry of Transport': someone new, unnamed
+                self._variant(phrase, phrase)
+                return Resolved(printed, phrase)
+            return Resolved(printed, self.last_person)  # a bare title: the last person named
         name = " ".join(name_tokens).rstrip(".,")
         surname = name_tokens[-1].rstrip(".,’'s")
         if surname.endswith(("’s", "'s")):
@@ -108,6 +117,34 @@ class Names:
         variants = self.variants.setdefault(speaker, [speaker])
         if name not in variants:
             variants.append(name)
+
+
+_ORGANISATION = re.compile(
+    r"\b(?:ministry|department|government|office|embassy|mission|council|commission|committee|"
+    r"presidency|administration|secretariat|cabinet)\b",
+    re.IGNORECASE,
+)
+_POST_NOUNS = {
+    "spokesperson", "spokesman", "spokeswoman", "official", "officials", "source", "sources",
+    "representative", "adviser", "advisor", "aide", "diplomat", "envoy", "member", "head",
+}  # fmt: skip
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() and not is_title_word(word) and word.lower() not in PRONOUNS
+
+
+def _name_run(words: list[str]) -> list[str]:
+    """The first run of two or three capitalised words that are not titles: a person's name."""
+    run: list[str] = []
+    for word in [*words, ""]:
+        if _is_name_word(word) and not word.endswith(("’s", "'s")):
+            run.append(word)
+            continue
+        if 2 <= len(run) <= 3:
+            return run
+        run = []
+    return []
 
 
 def tokens(text: str, offset: int = 0) -> list[tuple[str, int]]:
@@ -136,6 +173,25 @@ def _is_verb(word: str) -> bool:
     return word.lower() in SPEECH_VERBS
 
 
+def _collect_back(toks: list[tuple[str, int]], j: int) -> tuple[list[str], int]:
+    """Noun-phrase words ending at token j, and the index just before them."""
+    words: list[str] = []
+    while j >= 0 and _np_token(toks[j][0]) and len(words) < 10:
+        words.insert(0, toks[j][0])
+        j -= 1
+        if (
+            j >= 1
+            and toks[j][0].lower() == "for"
+            and toks[j - 1][0].lower() in _POST_NOUNS
+            and words
+        ):  # 'a spokesman for the ministry'
+            words.insert(0, "for")
+            j -= 1
+    while words and words[0].lower() in ("and", "of", "for"):
+        words.pop(0)
+    return words, j
+
+
 def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
     """The noun phrase ending just before token k (skipping 'also', 'has' and the like)."""
     j = k - 1
@@ -151,12 +207,15 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
         return [toks[j][0]]
     if j >= 0 and toks[j][0].lower() in ("and", "but", "or", "then", "who", "which", "that"):
         return []
-    words: list[str] = []
-    while j >= 0 and _np_token(toks[j][0]) and len(words) < 10:
-        words.insert(0, toks[j][0])
-        j -= 1
-    while words and words[0].lower() in ("and", "of"):
-        words.pop(0)
+    if j >= 1 and toks[j][0] == ",":
+        # 'Nadia Okoro, the trade minister, said' / 'The trade minister, Nadia Okoro, said'
+        second, i = _collect_back(toks, j - 1)
+        if second and i >= 1 and toks[i][0] == ",":
+            first, _ = _collect_back(toks, i - 1)
+            if first and (_name_run(first) or _name_run(second)):
+                return first + second
+        return []
+    words, j = _collect_back(toks, j)
     if words and not any(
         w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words
     ):
@@ -176,6 +235,20 @@ def _forward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
             break
         words.append(toks[j][0])
         j += 1
+        if (
+            j + 1 < len(toks)
+            and toks[j][0].lower() == "for"
+            and words[-1].lower() in _POST_NOUNS
+            and _np_token(toks[j + 1][0])
+        ):  # 'said a spokesman for the ministry'
+            words.append("for")
+            j += 1
+    if words and j + 1 < len(toks) and toks[j][0] == "," and not _name_run(words):
+        # 'said the trade minister, Nadia Okoro, on Monday': the name in apposition
+        after = [w for w, _ in toks[j + 1 : j + 5]]
+        run = _name_run(after)
+        if run and after[: len(run)] == run:
+            words += run
     if not any(w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words):
         return []
     return words
@@ -195,7 +268,8 @@ def _is_source(words: list[str]) -> bool:
 
 def after_attribution(m: str, close: int, end: int) -> list[str] | None:
     """'…,” Lavrov said' / '…,” said the minister' / '…”, U.S. Secretary … Kerry said'."""
-    toks = tokens(m[close:end], close)
+    # only the first fifteen words count: a bounded window keeps a run-on sentence linear
+    toks = tokens(m[close : min(end, close + 600)], close)
     words = [t for t in toks if t[0] not in ",;:"]
     for k, (word, _) in enumerate(toks):
         if word.startswith(MASK) or k > 14:
@@ -218,6 +292,8 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
 
 def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None, bool]:
     """'Lavrov said: “…' / 'he replied that he had “…'; also whether a speech verb was seen."""
+    if mark - start > 2000:  # no sentence is that long: a run of quotes, look nearby only
+        start = mark - 400
     toks = tokens(m[start:mark], start)
     seen = False
     for k in range(len(toks) - 1, -1, -1):
@@ -256,3 +332,17 @@ def sentence_subjects(m: str, start: int, end: int) -> list[list[str]]:
             if subject and not _is_source(subject):
                 found.append(subject)
     return found
+
+
+def leading_person(m: str, start: int, end: int) -> list[str] | None:
+    """The person a sentence opens with ('Altara's foreign minister Amira Haddan was …'), so
+    that a 'she said' in the next sentence refers to her."""
+    toks = tokens(m[start : min(end, start + 300)], start)
+    words: list[str] = []
+    for word, _ in toks:
+        if not _np_token(word) or word.startswith(MASK):
+            break
+        words.append(word)
+    if not words or any(w.lower() in ("and", "or") for w in words):
+        return None
+    return _name_run(words) or None

@@ -105,6 +105,19 @@ _TITLE_LIKE = re.compile(
 )
 
 
+_EVENT = re.compile(
+    r"\b(?:briefing|press conference|news conference|remarks|interview|transcript|"
+    r"press availability|media availability|stakeout|doorstep|q\s*&\s*a|statement by|"
+    r"joint statement|press point)\b",
+    re.IGNORECASE,
+)
+
+
+def is_event_title(text: str) -> bool:
+    """A header line naming the event: 'Regular Press Briefing by Spokesperson …, 12 June'."""
+    return bool(_EVENT.search(text)) and not text.rstrip().endswith((".", "?", "!"))
+
+
 def place_from_line(text: str) -> str | None:
     """A header line that names a place ('Moscow', 'Aboard Air Force One', 'Washington, D.C.')."""
     line = text.strip().rstrip(".")
@@ -140,8 +153,41 @@ _DATELINE = re.compile(
 )
 
 
+_NOT_PLACE = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|updated|published|posted|"
+    r"last updated|date|dated|on)$|^(?:" + "|".join(MONTHS) + r")\b",
+    re.IGNORECASE,
+)
+_PLACE_COMMA = re.compile(r"^(?P<place>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,2}),[ \t]+")
+# after the date: '(Reuters)', '/ Synthetic Wire /', then a dash, a colon, or the end of the line
+_AFTER_DATE = re.compile(
+    r"^[ \t]*(?:(?:\([^()]{1,30}\)|/[^/\n]{1,40}/)[ \t]*(?:[–—\-:][ \t]*)?|[–—\-:][ \t]*|$)"
+)
+
+
+def _place_date_line(text: str) -> tuple[str, datetime.date | None, int] | None:
+    """'Port Aster, 12 June 2024 / Synthetic Wire /', 'VESMARK CITY, May 3rd, 2022 —',
+    'PORT ASTER, Tuesday 3rd May 2022': a place and a date that start the line."""
+    match = _PLACE_COMMA.match(text)
+    if not match or _NOT_PLACE.match(match.group("place")):
+        return None
+    found = find_date(text[match.end() :])
+    if not found or text[match.end() : match.end() + found[1]].strip(" ,"):
+        return None
+    end = match.end() + found[2]
+    tail = _AFTER_DATE.match(text[end:])
+    if not tail:
+        return None
+    raw = match.group("place")
+    place = raw.title() if raw.isupper() else raw
+    return place, found[0], end + tail.end()
+
+
 def dateline(text: str) -> tuple[str, datetime.date | None, int] | None:
     """'WASHINGTON –', 'MOSCOW, Jan 14 (Reuters) -', 'PARIS The…' -> (place, date, length)."""
+    dated = _place_date_line(text)
+    if dated:
+        return dated
     match = _DATELINE.match(text)
     if not match:
         return None
@@ -167,6 +213,9 @@ _SITE_TAIL = re.compile(
 def clean_title(text: str) -> str:
     """A page-title line without a site name glued on or a date segment."""
     text = re.sub(r"\s+", " ", text).strip()
+    found = find_date(text)
+    if found and found[2] == len(text) and text[: found[1]].rstrip().endswith(","):
+        text = text[: found[1]].rstrip(" ,")  # 'Briefing by Spokesperson X, 12 June 2024'
     parts = [p.strip() for p in re.split(r"\s+[–—|]\s+|\s+-\s+|\s+::\s+", text) if p.strip()]
     if len(parts) > 1:
         kept = [p for p in parts if not _is_only_date(p)]

@@ -12,23 +12,35 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .names import ANONYMOUS_LABELS, CONNECTORS, ROLE_LABELS, is_outlet, label_name
+from .names import (
+    ANONYMOUS_LABELS,
+    CONNECTORS,
+    ROLE_LABELS,
+    is_outlet,
+    is_title_word,
+    label_name,
+)
 from .text import Line, is_chrome
 
 _Q_LABEL = re.compile(
     r"^(?P<label>(?:Q|QUESTION|Question|QUESTIONS?|Questioner|QUESTIONER)"
+    r"(?:[ \t]+(?:from|by|FROM|BY)[ \t]+[^:：()\n]{1,60}?"  # 'Question from the floor:'
+    r"(?=[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*[:：]))?"
     r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\)(?=[ \t]*[:：]))?)"
     r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)"
     r"|(?P<single>[ ])(?=[A-Z(“\"\[—–]))"
 )
+_FROM_FLOOR = re.compile(r"^\w+[ \t]+(?:from|by)[ \t]+[^:：\n]{1,80}[:：]$", re.IGNORECASE)
 _BARE_Q = ("Q", "QUESTION", "Question", "Questioner", "QUESTIONER")
 _A_LABEL = re.compile(
     r"^(?P<label>A|ANSWER|Answer)(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z]))"
 )
 _NAME_LABEL = re.compile(
-    r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,6})"
+    r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
     r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\))?)[ \t]*[:：](?=[ \t]|$)"
 )
+# '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
+_TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
 _TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
 # fmt: off
 _NOT_LABELS = {
@@ -67,6 +79,13 @@ class Label:
 
 
 def _valid_name(name: str) -> bool:
+    if "," in name:
+        # 'Official Spokesperson, Ilse Marwick' or 'Ilse Marwick, Spokesperson': a post on one
+        # side of a single comma; anything else with a comma is prose
+        parts = name.split(",")
+        if len(parts) != 2 or not any(_all_titles(part) for part in parts):
+            return False
+        name = name.replace(",", " ")
     tokens = name.split()
     if not tokens or len(name) > 60:
         return False
@@ -84,12 +103,20 @@ def _valid_name(name: str) -> bool:
     return not re.search(r"https?|www\.", name)
 
 
+def _all_titles(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(is_title_word(word) for word in words)
+
+
 def match_label(line: Line, view: str, index: int) -> Label | None:
     text = line.text
     if is_chrome(text):
         return None
     # positions in `text` map to the view only up to PADs; look the label up in the view
     raw = view[line.start : line.end].replace("\x00", "")
+    prefix = _TIME_PREFIX.match(raw)
+    skip = prefix.end() if prefix else 0
+    raw = raw[skip:]
     for pattern, anonymous, answer in ((_Q_LABEL, True, False), (_A_LABEL, False, True)):
         match = pattern.match(raw)
         if match:
@@ -97,20 +124,23 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
             if pattern is _Q_LABEL:
                 if match.groupdict().get("single") and match.group("label") != "Q":
                     continue  # 'Question marks remain': only a bare Q takes one space
-                if not rest and raw.strip().rstrip(":：").strip() not in _BARE_Q:
+                bare = raw.strip().rstrip(":：").strip()
+                if not rest and bare not in _BARE_Q and not _FROM_FLOOR.match(raw.strip()):
                     continue
-            return _make(line, view, index, match, anonymous, answer)
+            return _make(line, view, index, match, anonymous, answer, skip)
     match = _NAME_LABEL.match(raw)
     if not match or not _valid_name(match.group("name")):
         return None
     anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
-    return _make(line, view, index, match, anonymous, False)
+    return _make(line, view, index, match, anonymous, False, skip)
 
 
-def _make(line: Line, view: str, index: int, match: re.Match, anonymous: bool, answer: bool):
+def _make(
+    line: Line, view: str, index: int, match: re.Match, anonymous: bool, answer: bool, skip: int
+):
     label = re.sub(r"\s+", " ", match.group("label")).strip()
     # map the end of the match (in PAD-free text) back to the view
-    consumed = len(match.group(0))
+    consumed = skip + len(match.group(0))
     pos = line.start
     seen = 0
     while seen < consumed and pos < line.end:

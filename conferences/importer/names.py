@@ -34,6 +34,7 @@ TITLE_WORDS = {
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
     r"^(?:q|question|questions|questioner|journalist|reporter|correspondent|audience(?: member)?|"
+    r"interviewer|"
     r"participant|unidentified(?: \w+)?|unknown(?: \w+)?|voice|voices|press|media|member of the "
     r"press|multiple speakers|several reporters)$",
     re.IGNORECASE,
@@ -110,6 +111,9 @@ def strip_titles(tokens: list[str]) -> list[str]:
 def label_name(label: str) -> str | None:
     """The name inside a printed speaker label, honorifics stripped and title-cased."""
     label = re.sub(r"\s*\([^()]*\)\s*", " ", label).strip()
+    if "," in label:  # 'Ilse Marwick, Spokesperson': the side that is not a post
+        head, _, tail = label.partition(",")
+        label = head if all(is_title_word(w) for w in tail.split()) else tail
     tokens = label.split()
     if not tokens:
         return None
@@ -172,3 +176,43 @@ def fuller_name(surname: str, haystack: str) -> str | None:
 def _too_different(first: str, second: str) -> bool:
     a, b = first.split()[0].lower(), second.split()[0].lower()
     return a[:3] != b[:3]
+
+
+_NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’\-]+"
+_POSTS = (
+    r"spokesperson|spokesman|spokeswoman|minister|secretary|president|ambassador|chancellor|"
+    r"premier|envoy|governor|director|commissioner|representative|secretary-general|"
+    r"director-general|coordinator|adviser|advisor|chair|chairman|chairwoman"
+)
+
+
+def _clean_person(name: str) -> str | None:
+    tokens = name.split()
+    while tokens and (is_title_word(tokens[-1]) or tokens[-1].lower() in NOT_FIRST_NAMES):
+        tokens.pop()
+    while tokens and (is_title_word(tokens[0]) or tokens[0].lower() in NOT_FIRST_NAMES):
+        tokens.pop(0)
+    return " ".join(tokens) or None
+
+
+def post_holders(text: str, post: str | None = None) -> list[str]:
+    """People the text names with a post, in order: 'Lorenzo Avila, Spokesman for …',
+    'Spokesperson Ilse Marwick', 'Foreign Minister Dario Kessel'. `post` narrows the posts."""
+    posts = re.escape(post) if post else _POSTS
+    person = rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    patterns = (
+        rf"(?<![\w\-])(?i:{posts})[ \t]+{person}",
+        rf"{person},[ \t]+(?:the[ \t]+)?(?:(?i:deputy|chief|official|acting|senior|principal|"
+        rf"press|foreign|prime)[ \t]+)?(?i:{posts})\b",
+    )
+    found: list[tuple[int, str]] = []
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            name = _clean_person(match.group(1))
+            if name:
+                found.append((match.start(), name))
+    names: list[str] = []
+    for _, name in sorted(found):
+        if not any(name == other or other.endswith(" " + name) for other in names):
+            names = [other for other in names if not name.endswith(" " + other)] + [name]
+    return names

@@ -10,7 +10,14 @@ import dataclasses
 import re
 
 from .article import is_heading, paragraphs, parse_article
-from .dates import clean_title, dateline, find_date, parse_date, place_from_line
+from .dates import (
+    clean_title,
+    dateline,
+    find_date,
+    is_event_title,
+    parse_date,
+    place_from_line,
+)
 from .dialects import find_labels
 from .names import is_title_word
 from .records import ParsedDocument, Turn
@@ -124,11 +131,18 @@ def _view_skip(view: str, line: Line, visible: int) -> int:
 def _article_header(lines: list[Line], body_from: int) -> tuple[list[int], list[int]]:
     """Lines above the first paragraph of prose are header; the rest is the body."""
     header: list[int] = []
+    headline_seen = False
     for i in range(body_from, len(lines)):
         line = lines[i]
         if line.blank:
             continue
-        if is_chrome(line.text) or is_time_line(line.text) or is_heading(line.text):
+        text = line.text
+        if not headline_seen:
+            # the first line of the page is the headline, even with a quote at its end:
+            # 'Minister says plan is "non-negotiable"'
+            text = text.rstrip("\"“”’»'")
+        headline_seen = headline_seen or not is_chrome(line.text)
+        if text and (is_chrome(line.text) or is_time_line(text) or is_heading(text)):
             header.append(i)
             continue
         return header, list(range(i, len(lines)))
@@ -160,11 +174,24 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
             place = place_from_line(text)
             if place:
                 break
-    for text in texts:
+    if title is None:  # 'Regular Press Briefing by …' below menus and banners
+        title = next(
+            (clean_title(t) for t in texts if is_event_title(t) and 3 <= len(t.split()) <= 40),
+            None,
+        )
+    for text in list(texts):
+        found_line = dateline(text)
+        if found_line and found_line[2] >= len(text) - 1:  # 'PORT ASTER, Tuesday 3rd May 2022'
+            place = place or found_line[0]
+            date = date or found_line[1]
+            texts.remove(text)
+    dated = [n for n, text in enumerate(texts) if find_date(text)]
+    for n, text in enumerate(texts):
         found = find_date(text)
         if date is None and found:
             date = found[0]
-        if place is None:
+        # with a dated line in the header, a place stands next to it, not among the menus
+        if place is None and (not dated or min(abs(n - d) for d in dated) <= 2):
             place = place_from_line(text)
             if place and place == text.strip() and title is None and len(texts) == 1:
                 place = None

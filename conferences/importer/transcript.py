@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dialects import Label, describe, find_labels
-from .names import fuller_name
+from .names import ROLE_LABELS, fuller_name, post_holders
 from .records import Turn
 from .text import (
     PAD,
@@ -37,6 +37,27 @@ def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
     return kept
 
 
+# 'The following is a near-verbatim transcript of …', '(As delivered)': the editor speaking
+_EDITORIAL = re.compile(
+    r"^(?:the following is|following is|below is|what follows is|this is an? (?:\w+ ){0,2}"
+    r"transcript)\b|\b(?:near-verbatim|verbatim|unofficial|official) (?:transcript|translation)\b|"
+    r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b",
+    re.IGNORECASE,
+)
+# After the last turn, a line such as 'Share this page' or 'Related links' starts the footer.
+_FOOTER_START = re.compile(
+    r"^(?:share this|share on|related(?: links| articles| posts| stories| content| news)?$|"
+    r"see also|read more|more from|more on this|more news|tags?:|follow us|back to top|"
+    r"print(?: this page)?$|download (?:the )?(?:pdf|transcript))",
+    re.IGNORECASE,
+)
+_HOLDER_ROLES = re.compile(
+    r"^(?:spokesperson|spokesman|spokeswoman|the president|the vice president|the secretary|"
+    r"the minister|the prime minister|the secretary-general)$",
+    re.IGNORECASE,
+)
+
+
 def _is_prose(text: str) -> bool:
     return len(text.split()) >= 8 and text[-1] in '.?!…"”’)'
 
@@ -59,13 +80,15 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
         text = " ".join(lines[i].text for i in block)
         if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not _is_prose(text):
             break
+        if _EDITORIAL.search(text):
+            break
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
     return picked if words >= 15 else []
 
 
 def _content(
-    lines: list[Line], view: str, label: Label, stop: int, wrapped: bool
+    lines: list[Line], view: str, label: Label, stop: int, wrapped: bool, last: bool = False
 ) -> tuple[list[Line], int]:
     """Lines holding a label's words, trimmed of chrome, stage directions and end times."""
     first = label.line_index
@@ -80,6 +103,9 @@ def _content(
         alone = not wrapped or (
             (j == 0 or lines[j - 1].blank) and (j + 1 == len(lines) or lines[j + 1].blank)
         )
+        if last and chosen and not line.blank and _FOOTER_START.match(line.text):
+            chrome += sum(1 for k in range(j, stop) if not lines[k].blank)
+            break
         if not line.blank and alone and is_chrome(line.text):
             chrome += 1
             continue
@@ -128,19 +154,38 @@ def parse_transcript(
         )
         result.turns.append(turn)
     fuller: dict[str, str | None] = {}
+    holders: dict[str, str | None] = {}
+    # the words above the first label (and a front-matter title) name the people on the podium
+    header_text = (
+        haystack.split("\n", 1)[0]
+        + "\n"
+        + "\n".join(lines[i].text for i in range(body_from, first))
+    )
     officials = set()
     for n, label in enumerate(labels):
         stop = labels[n + 1].line_index if n + 1 < len(labels) else len(lines)
-        chosen, chrome = _content(lines, view, label, stop, wrapped)
+        chosen, chrome = _content(lines, view, label, stop, wrapped, n + 1 == len(labels))
         chrome_total += chrome
         if n + 1 == len(labels):
             chosen = _cut_footer(chosen)
         info = describe(label, caps)
         speaker = info.speaker
-        if speaker and " " not in speaker and info.official and speaker[:1].isupper():
+        if (
+            speaker
+            and " " not in speaker
+            and info.official
+            and speaker[:1].isupper()
+            and not ROLE_LABELS.match(speaker)  # 'Spokesperson' is a post, not a surname
+        ):
             if speaker not in fuller:
                 fuller[speaker] = fuller_name(speaker, haystack)
             speaker = fuller[speaker] or speaker
+        if info.official and speaker and _HOLDER_ROLES.match(speaker):
+            if speaker not in holders:
+                post = re.sub(r"^the ", "", speaker, flags=re.I)
+                named = post_holders(header_text, post)
+                holders[speaker] = named[0] if len(named) == 1 else None
+            speaker = holders[speaker] or speaker
         if info.official and speaker:
             officials.add(speaker)
         if label.answer_label:
@@ -173,6 +218,9 @@ def parse_transcript(
             for variant in (printed, info.speaker):
                 if variant and variant not in variants:
                     variants.append(variant)
+    if not officials and any(label.answer_label for label in labels):
+        named = post_holders(header_text)  # 'Interview of Foreign Minister Dario Kessel'
+        officials = set(named[:1]) if len(named) == 1 else set()
     if len(officials) == 1:
         only = next(iter(officials))
         labelled = result.turns[len(result.turns) - len(labels) :]

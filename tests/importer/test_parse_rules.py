@@ -1,0 +1,154 @@
+"""Rules added for texts the development corpus does not show (invented people and places)."""
+
+import datetime
+
+import pytest
+
+from conferences.importer.dates import clean_title, dateline, parse_date
+from conferences.importer.names import label_name, post_holders
+from conferences.importer.parse import parse
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tuesday 3rd May 2022", datetime.date(2022, 5, 3)),
+        ("May 3rd, 2022", datetime.date(2022, 5, 3)),
+        ("3.5.2022", datetime.date(2022, 5, 3)),
+    ],
+)
+def test_parse_date_reads_ordinals_and_dotted_forms(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line, place, date, rest",
+    [
+        ("GENEVA, May 3 (Reuters) - Vesmark agreed", "Geneva", None, "Vesmark agreed"),
+        ("WASHINGTON \u2014 The minister said", "Washington", None, "The minister said"),
+        (
+            "Port Aster, 12 June 2024 / Synthetic Wire / The ministry said",
+            "Port Aster",
+            datetime.date(2024, 6, 12),
+            "The ministry said",
+        ),
+        ("VESMARK CITY, May 3rd, 2022 \u2014 Go", "Vesmark City", datetime.date(2022, 5, 3), "Go"),
+        ("PORT ASTER, Tuesday 3rd May 2022", "Port Aster", datetime.date(2022, 5, 3), ""),
+    ],
+)
+def test_dateline_forms(line, place, date, rest):
+    found = dateline(line)
+    assert found is not None
+    assert found[:2] == (place, date)
+    assert line[found[2] :] == rest
+
+
+def test_weekday_before_a_date_is_not_a_place():
+    assert dateline("Friday, January 14, 2022") is None
+
+
+def test_clean_title_drops_a_trailing_date():
+    assert clean_title("Regular Press Briefing by Spokesperson Ilse Marwick, 12 June 2024") == (
+        "Regular Press Briefing by Spokesperson Ilse Marwick"
+    )
+
+
+def test_post_holders_finds_people_named_with_their_post():
+    text = "Noon briefing by Lorenzo Avila, Spokesman for the Secretary-General."
+    assert post_holders(text, "spokesman") == ["Lorenzo Avila"]
+    assert post_holders("Interview of Foreign Minister Dario Kessel with the Courier") == [
+        "Dario Kessel"
+    ]
+
+
+def test_label_with_a_comma_keeps_the_name_side():
+    assert label_name("Official Spokesperson, Ilse Marwick") == "Ilse Marwick"
+    assert label_name("Ilse Marwick, Spokesperson") == "Ilse Marwick"
+
+
+def test_crlf_line_endings_keep_offsets_into_the_pasted_text():
+    text = (
+        "Ilse Marwick:\u00a0Good afternoon.\r\n\r\n"
+        "Question:\tIs he travelling?\r\n\r\nIlse Marwick: Yes.\r\n"
+    )
+    doc = parse(text)
+    assert [(t.label, t.text) for t in doc.turns] == [
+        ("Ilse Marwick", "Good afternoon."),
+        ("Question", "Is he travelling?"),
+        ("Ilse Marwick", "Yes."),
+    ]
+    for turn in doc.turns:
+        assert text[turn.start : turn.end] == turn.text
+
+
+def test_prose_with_a_comma_before_a_colon_is_not_a_label():
+    text = (
+        "Ilse Marwick: Good afternoon.\n"
+        "Question: And the river?\n"
+        "Ilse Marwick: Yes, Mariam, Of Course: we will see.\n"
+    )
+    labels = [t.label for t in parse(text).turns]
+    assert labels == ["Ilse Marwick", "Question", "Ilse Marwick"]
+
+
+def test_role_label_takes_the_name_the_header_gives():
+    text = (
+        "Briefing by Lorenzo Avila, Spokesman for the Secretary-General\n\n"
+        "Spokesman: Good afternoon.\n\nQuestion: Any news?\n\nSpokesman: None.\n"
+    )
+    speakers = [t.speaker for t in parse(text).turns]
+    assert speakers == ["Lorenzo Avila", None, "Lorenzo Avila"]
+
+
+def test_role_label_stays_a_role_when_the_header_names_two_holders():
+    text = (
+        "Briefing by Spokesperson Ilse Marwick and Spokesperson Omar Tanzi\n\n"
+        "Spokesperson: Good afternoon.\n\nQuestion: Any news?\n\nSpokesperson: None.\n"
+    )
+    assert parse(text).turns[0].speaker == "Spokesperson"
+
+
+def test_editorial_note_above_the_first_label_is_not_a_turn():
+    text = (
+        "The following is a near-verbatim transcript of the briefing by the Spokesman.\n\n"
+        "Spokesman: Good afternoon.\n\nQuestion: Any news?\n\nSpokesman: None.\n"
+    )
+    assert [t.label for t in parse(text).turns] == ["Spokesman", "Question", "Spokesman"]
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ('"We will not yield," said the trade minister, Nadia Okoro, on Monday.', "Nadia Okoro"),
+        ('The trade minister, Nadia Okoro, said: "We will not yield."', "Nadia Okoro"),
+        ('"We will not yield," Nadia Okoro, the trade minister, said.', "Nadia Okoro"),
+        ('"We will not yield," a senior Altaran official said.', "senior Altaran official"),
+        ('"We will not yield," said a spokesman for the ministry.', "spokesman for the ministry"),
+        ('"We will not yield," the Altaran Foreign Ministry said.', "Altaran Foreign Ministry"),
+    ],
+)
+def test_attribution_forms(sentence, speaker):
+    text = "Minister Dario Kessel opened the talks on Monday.\n\n" + sentence
+    doc = parse(text, kind="article")
+    assert [t.speaker for t in doc.turns] == [speaker]
+
+
+def test_pronoun_refers_to_the_person_a_sentence_just_introduced():
+    text = (
+        '"We have waited long enough," said Dario Kessel, the foreign minister.\n\n'
+        "Altara's foreign minister Amira Haddan was more cautious. "
+        '"The hard part starts now," she said.\n'
+    )
+    doc = parse(text, kind="article")
+    assert [t.speaker for t in doc.turns] == ["Dario Kessel", "Amira Haddan"]
+
+
+def test_headline_ending_in_a_quote_is_the_title_not_a_statement():
+    text = (
+        'Minister says river plan is "non-negotiable"\n\n'
+        'VESMARK CITY, May 3rd, 2022 \u2014 "We will build," Minister Dario Kessel said.\n'
+    )
+    doc = parse(text, kind="article")
+    assert doc.title == 'Minister says river plan is "non-negotiable"'
+    assert (doc.date, doc.place) == (datetime.date(2022, 5, 3), "Vesmark City")
+    assert [t.text for t in doc.turns] == ["We will build,"]
