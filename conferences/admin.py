@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import path
 
 from .admin_import import import_view
-from .forms import SourceDocumentForm, SpeakerAliasForm, StatementForm
+from .forms import AliasFormSet, SourceDocumentForm, SpeakerAliasForm, StatementForm
 from .models import (
     Conference,
     Organization,
@@ -33,6 +33,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
     form = SpeakerAliasForm
+    formset = AliasFormSet
     extra = 1
 
 
@@ -90,12 +91,14 @@ class StatementInline(admin.TabularInline):
     form = StatementForm
     extra = 0
     ordering = ["sequence"]
-    fields = ["sequence", "speaker", "label", "kind", "fidelity", "text", "topics", "source"]
+    # The source is set by the importer; a select of every source in the archive on every row
+    # would be both slow and a way to point a statement at another conference's document.
+    fields = ["sequence", "speaker", "label", "kind", "fidelity", "text", "topics"]
     autocomplete_fields = ["speaker", "topics"]
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker", "source")
+        return super().get_queryset(request).select_related("speaker").prefetch_related("topics")
 
 
 @admin.register(Conference)
@@ -117,12 +120,14 @@ class ConferenceAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Publish the selected conferences")
+    @admin.action(description="Publish the selected conferences", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(status=Conference.Status.PUBLISHED)
         self.message_user(request, f"Published {count} conference(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected conferences (back to draft)")
+    @admin.action(
+        description="Unpublish the selected conferences (back to draft)", permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         count = queryset.update(status=Conference.Status.DRAFT)
         self.message_user(request, f"Moved {count} conference(s) back to draft.", messages.SUCCESS)
@@ -138,6 +143,10 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "via", "outlet__name", "text"]
     autocomplete_fields = ["conference", "outlet"]
     readonly_fields = ["content_hash", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Statements point into the stored text by offsets: once saved, it stays as it is.
+        return [*self.readonly_fields, "text"] if obj else self.readonly_fields
 
 
 @admin.register(Statement)

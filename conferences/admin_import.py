@@ -5,6 +5,9 @@ preview is parsed again on save (parsing is deterministic), and the editor's cho
 back from the posted fields, so a failed save shows the page exactly as the editor left it.
 """
 
+import hashlib
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -13,11 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .import_forms import ImportForm
+from .importer.resolve import find_speaker
 from .importer.service import Preview, RowDecision, build_preview, make_plan
 from .importer.writer import DuplicateSource, NewSpeaker, write
 from .models import Speaker, Statement, Topic
 
 NEW = "new"
+DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def _speaker_fields(preview: Preview, data) -> list[dict]:
@@ -74,6 +79,11 @@ def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDeci
             name = entry["name"].strip()
             if not name:
                 errors.append(f"Give a name to the new speaker “{choice.name}”.")
+            known = find_speaker([name]) if name else None
+            if known is not None:
+                # The editor typed the name of someone the archive knows: no duplicate.
+                targets.append(known)
+                continue
             aliases = list(choice.proposed.aliases) if choice.proposed else []
             kind = entry["kind"] if entry["kind"] in Speaker.Kind.values else "official"
             targets.append(
@@ -92,7 +102,11 @@ def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDeci
     decisions = {}
     for entry in row_fields:
         value = entry["speaker"]
-        if value.startswith("sp-") and value[3:].isdigit() and int(value[3:]) < len(targets):
+        if (
+            value.startswith("sp-")
+            and DIGITS.fullmatch(value[3:])
+            and int(value[3:]) < len(targets)
+        ):
             speaker = targets[int(value[3:])]
         else:
             speaker = existing.get(value)
@@ -103,6 +117,7 @@ def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDeci
         if entry["fidelity"] not in Statement.Fidelity.values:
             errors.append(f"Statement {entry['row'].index + 1}: unknown fidelity.")
         decisions[entry["row"].index] = RowDecision(
+            learn_names=value.startswith("sp-"),
             keep=entry["keep"],
             speaker=speaker,
             kind=entry["kind"],
@@ -116,23 +131,36 @@ def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDeci
 
 def _ids(speaker_fields, row_fields) -> set[int]:
     values = [e["target"] for e in speaker_fields] + [e["speaker"] for e in row_fields]
-    return {int(v) for v in values if v.isdigit()}
+    return {int(v) for v in values if DIGITS.fullmatch(v)}
+
+
+REQUIRED_PERMISSIONS = [
+    f"conferences.add_{model}"
+    for model in ("conference", "statement", "speaker", "speakeralias", "sourcedocument")
+]
+TEMPLATE = "admin/conferences/conference/import.html"
+# Above this many speakers in the archive, each row offers only this text's speakers; the
+# speakers table (one select per distinct speaker) still maps to any speaker in the archive.
+ROW_SELECT_LIMIT = 200
+
+
+def preview_key(data) -> str:
+    """A digest of what the preview was made from; a save must come from the same."""
+    parts = [data["text"], data["kind"], data["default_speaker"], str(data["paraphrases"])]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def import_view(request, model_admin):
-    if not (
-        request.user.has_perm("conferences.add_conference")
-        and request.user.has_perm("conferences.add_statement")
-    ):
+    if not request.user.has_perms(REQUIRED_PERMISSIONS):
         raise PermissionDenied
+    speakers = [(str(pk), name) for pk, name in Speaker.objects.values_list("pk", "name")]
+    speakers.sort(key=lambda item: item[1].casefold())
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": "Import a transcript or an article",
-        "speakers": [
-            (str(pk), name)
-            for pk, name in Speaker.objects.order_by("name").values_list("pk", "name")
-        ],
+        "speakers": speakers,
+        "row_speakers": speakers if len(speakers) <= ROW_SELECT_LIMIT else [],
         "kinds": Statement.Kind.choices,
         "fidelities": Statement.Fidelity.choices,
         "speaker_kinds": Speaker.Kind.choices,
@@ -141,28 +169,42 @@ def import_view(request, model_admin):
     }
     if request.method != "POST":
         context["form"] = ImportForm()
-        return TemplateResponse(request, "admin/conferences/conference/import.html", context)
+        return TemplateResponse(request, TEMPLATE, context)
 
     form = ImportForm(request.POST, request.FILES)
     context["form"] = form
-    if not form.is_valid():
-        return TemplateResponse(request, "admin/conferences/conference/import.html", context)
+    form.is_valid()
     data = form.cleaned_data
+    if "text" not in data or form.has_error("text") or form.has_error("file"):
+        return TemplateResponse(request, TEMPLATE, context)
+    for name in ("kind", "default_speaker", "paraphrases"):
+        data.setdefault(name, form.fields[name].initial or ("auto" if name == "kind" else ""))
+    data["default_speaker"] = data["default_speaker"] or ""
     preview = build_preview(
         data["text"],
         kind=data["kind"],
         default_speaker=data["default_speaker"],
-        paraphrases=data["paraphrases"],
+        paraphrases=bool(data["paraphrases"]),
     )
+    key = preview_key(data)
     saving = request.POST.get("action") == "save"
-    # A save whose rows no longer match the text (it was edited) is shown as a new preview.
-    saving = saving and request.POST.get("row_count") == str(len(preview.rows))
-    if not saving:
+    if saving and request.POST.get("preview_key") != key:
+        # The text or its options changed after the preview: the choices on the page were
+        # made for other rows. Show the new preview instead of guessing.
+        saving = False
+        context["errors"].append(
+            "The text or the import options changed since the preview: check this new "
+            "preview, then save."
+        )
+    if not saving and not form.errors:
         form = _prefilled(form, preview)
         context["form"] = form
-    speaker_fields = _speaker_fields(preview, request.POST if saving else {})
-    row_fields = _row_fields(preview, request.POST if saving else {}, submitted=saving)
-    context.update(preview=preview, speaker_fields=speaker_fields, row_fields=row_fields)
+    posted = request.POST if saving else {}
+    speaker_fields = _speaker_fields(preview, posted)
+    row_fields = _row_fields(preview, posted, submitted=saving)
+    context.update(
+        preview=preview, speaker_fields=speaker_fields, row_fields=row_fields, preview_key=key
+    )
     if preview.duplicate:
         context["errors"].append(
             f"This exact text was imported before, into “{preview.duplicate.conference}”."
@@ -173,14 +215,17 @@ def import_view(request, model_admin):
     if not preview.rows:
         context["errors"].append("No statements were found in this text.")
     if not saving or context["errors"]:
-        return TemplateResponse(request, "admin/conferences/conference/import.html", context)
+        return TemplateResponse(request, TEMPLATE, context)
 
     decisions = _decisions(preview, speaker_fields, row_fields, context["errors"])
-    if not form.require_new_conference_fields() or context["errors"]:
-        return TemplateResponse(request, "admin/conferences/conference/import.html", context)
+    conference = data.get("conference")
+    if conference and not request.user.has_perm("conferences.change_conference"):
+        context["errors"].append("You may not add statements to an existing conference.")
+    if form.errors or not form.require_new_conference_fields() or context["errors"]:
+        return TemplateResponse(request, TEMPLATE, context)
     plan = make_plan(
         preview,
-        conference=data["conference"],
+        conference=conference,
         title=data["title"],
         date=data["date"],
         place=data["place"],
@@ -202,7 +247,7 @@ def import_view(request, model_admin):
             f"{len(result.created_speakers)} new speakers.",
         )
         return redirect("admin:conferences_conference_change", result.conference.pk)
-    return TemplateResponse(request, "admin/conferences/conference/import.html", context)
+    return TemplateResponse(request, TEMPLATE, context)
 
 
 def _prefilled(form: ImportForm, preview: Preview) -> ImportForm:

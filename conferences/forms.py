@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .importer.service import normal_newlines
 from .models import SourceDocument, SpeakerAlias, Statement
 from .models.archive import content_hash
 from .names import normalize_name
@@ -27,6 +28,24 @@ class SpeakerAliasForm(forms.ModelForm):
         return name
 
 
+class AliasFormSet(forms.BaseInlineFormSet):
+    """Two aliases of one speaker that normalise alike are an error, not a database crash."""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            name = form.cleaned_data.get("name")
+            if not name:
+                continue
+            key = normalize_name(name)
+            if key in seen:
+                raise forms.ValidationError(f"“{name}” and “{seen[key]}” are the same alias.")
+            seen[key] = name
+
+
 class StatementForm(forms.ModelForm):
     class Meta:
         model = Statement
@@ -47,6 +66,8 @@ class StatementForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "text" in cleaned:
+            # Browsers post textareas with CRLF; the archive keeps \n, as the importer does.
+            cleaned["text"] = normal_newlines(cleaned["text"])
             self.instance.content_hash = content_hash(cleaned["text"])
         return cleaned
 
@@ -69,7 +90,7 @@ class SourceDocumentForm(forms.ModelForm):
         ]
 
     def clean_text(self):
-        text = self.cleaned_data["text"]
+        text = normal_newlines(self.cleaned_data["text"])
         digest = content_hash(text)
         clash = SourceDocument.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
         clash = clash.select_related("conference").first()

@@ -1,6 +1,7 @@
 """The admin's import form: what the editor pastes or uploads, and where it goes."""
 
 from django import forms
+from django.conf import settings
 
 from .importer.service import KINDS, ImportRefused, check_text, decode
 from .models import Conference
@@ -33,9 +34,12 @@ class ImportForm(forms.Form):
         required=False, label="Also keep reported speech as paraphrases"
     )
     conference = forms.ModelChoiceField(
-        queryset=Conference.objects.order_by("-date", "title"),
+        # Only unpublished ones: what is added must be reviewed before it is public.
+        queryset=Conference.objects.exclude(status=Conference.Status.PUBLISHED).order_by(
+            "-date", "title"
+        ),
         required=False,
-        label="Add to an existing conference",
+        label="Add to an unpublished conference",
         help_text="Leave empty to create a new draft conference from the fields below.",
     )
     title = forms.CharField(required=False, max_length=300, label="New conference: title")
@@ -50,6 +54,11 @@ class ImportForm(forms.Form):
                 name = upload.name.lower()
                 if not name.endswith((".txt", ".html", ".htm", ".md")):
                     raise ImportRefused("Upload a .txt or .html file.")
+                if upload.size > settings.PODIUM_IMPORT_MAX_BYTES:
+                    raise ImportRefused(
+                        f"The file is {upload.size:,} bytes; Podium imports at most "
+                        f"{settings.PODIUM_IMPORT_MAX_BYTES:,} bytes at once."
+                    )
                 cleaned["text"] = decode(upload.read())
             text = cleaned.get("text") or ""
             if not text.strip():

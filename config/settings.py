@@ -143,3 +143,7 @@ LOGGING = {
 
 # The largest text an editor may import at once (bytes of UTF-8).
 PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+# A long transcript's preview posts several fields per statement, and its text travels with
+# the form: allow both, a little beyond the import limit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = PODIUM_IMPORT_MAX_BYTES + 1024 * 1024

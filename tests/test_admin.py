@@ -165,3 +165,64 @@ def test_anonymous_and_non_staff_are_sent_to_login(client, demo, model):
     User.objects.create_user("reader", password="not-a-real-password-42")
     client.login(username="reader", password="not-a-real-password-42")
     assert client.get(url)["Location"] == f"/admin/login/?next={url}"
+
+
+def test_view_only_staff_cannot_publish(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("viewer", password="not-a-real-password-42", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_conference"))
+    client.force_login(viewer)
+    draft = ConferenceFactory(status="draft")
+    url = admin_url(Conference, "changelist")
+    assert 'value="publish"' not in client.get(url).content.decode()
+    client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_texts_saved_in_the_admin_keep_plain_line_ends(client, demo, editor):
+    statement = Statement.objects.get(sequence=4)
+    data = {
+        "conference": statement.conference_id,
+        "source": statement.source_id,
+        "speaker": statement.speaker_id,
+        "label": "",
+        "sequence": 4,
+        "text": "First line.\r\n\r\nSecond line.",
+        "kind": "remark",
+        "fidelity": "reported_quote",
+        "topics": [],
+        "source_start": "",
+        "source_end": "",
+    }
+    assert client.post(admin_url(Statement, "change", statement.pk), data).status_code == 302
+    statement.refresh_from_db()
+    assert statement.text == "First line.\n\nSecond line."
+
+
+def test_a_saved_source_text_is_read_only(client, demo, editor):
+    source = SourceDocument.objects.get()
+    html = client.get(admin_url(SourceDocument, "change", source.pk)).content.decode()
+    assert 'name="text"' not in html
+    assert '<div class="readonly">' in html
+
+
+def test_two_aliases_alike_in_one_form_are_an_error(client, editor):
+    data = {
+        "name": "Bram Oduya",
+        "slug": "bram-oduya",
+        "kind": "official",
+        "country": "",
+        "description": "",
+        "aliases-TOTAL_FORMS": "2",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-0-name": "Oduya",
+        "aliases-1-name": "ODUYA",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+    }
+    response = client.post(admin_url(Speaker, "add"), data)
+    assert response.status_code == 200
+    assert "“ODUYA” and “Oduya” are the same alias." in response.content.decode()
+    assert Speaker.objects.count() == 0

@@ -35,7 +35,8 @@ class SpeakerChoice:
         return self.existing.name if self.existing else self.name
 
 
-def _find(names: list[str]) -> Speaker | None:
+def find_speaker(names: list[str]) -> Speaker | None:
+    """The first speaker any of `names` resolves to, or None."""
     for name in names:
         try:
             return Speaker.objects.get_by_name(name)
@@ -67,7 +68,7 @@ def resolve_speakers(
         if choice is None:
             variants = doc.speakers.get(turn.speaker or "", []) if turn.speaker else []
             lookups = [name, *variants] if not (turn.anonymous or turn.outlet) else [name]
-            existing = _find(lookups)
+            existing = find_speaker(lookups)
             choice = SpeakerChoice(key=key, name=name, existing=existing)
             if existing is None:
                 journalist = turn.anonymous or bool(outlet) or turn.kind == "question"

@@ -36,10 +36,14 @@ def decode(data: bytes) -> str:
             raise ImportRefused("The file is neither UTF-8 nor Windows-1252 text.") from exc
 
 
+def normal_newlines(text: str) -> str:
+    """Line ends as \n: browsers post textareas with \r\n, files come from every platform."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_text(text: str) -> str:
-    """The text as it will be stored: line endings made \n (browsers post textareas with \r\n,
-    files come from every platform), refused with a clear message when it cannot be imported."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """The text as it will be stored (plain line ends), or a clear refusal."""
+    text = normal_newlines(text)
     limit = settings.PODIUM_IMPORT_MAX_BYTES
     size = len(text.encode("utf-8"))
     if size > limit:
@@ -133,6 +137,17 @@ def preview_json(preview: Preview) -> dict:
     }
 
 
+def printed_names(doc: ParsedDocument, turn: Turn) -> list[str]:
+    """Names of a turn's speaker worth remembering as aliases: a transcript's label, and the
+    name variants the text uses; never an anonymous label, an outlet or a pronoun."""
+    if turn.anonymous or turn.outlet:
+        return []
+    names = list(doc.speakers.get(turn.speaker, [])) if turn.speaker else []
+    if doc.kind == "transcript" and turn.label:
+        names.append(turn.label)
+    return names
+
+
 @dataclass
 class RowDecision:
     """What the editor decided for one row; None keeps the suggestion."""
@@ -142,6 +157,7 @@ class RowDecision:
     kind: str | None = None
     fidelity: str | None = None
     topics: list[Topic] | None = None
+    learn_names: bool = True  # False when one row was moved to another speaker by hand
 
 
 def make_plan(
@@ -174,6 +190,7 @@ def make_plan(
                 start=row.turn.start,
                 end=row.turn.end,
                 topics=row.topics if decision.topics is None else decision.topics,
+                aliases=printed_names(doc, row.turn) if decision.learn_names else [],
             )
         )
     return ImportPlan(

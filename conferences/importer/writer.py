@@ -8,6 +8,8 @@ normalised aliases) here, where the data enters, rather than in model save() met
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
@@ -63,6 +65,7 @@ class PlannedStatement:
     start: int | None = None
     end: int | None = None
     topics: list[Topic] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # printed names to remember for the speaker
 
 
 @dataclass
@@ -167,9 +170,33 @@ def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
     return conference, True
 
 
+LIMITS = {"title": 300, "place": 200, "outlet": 200, "via": 200, "host": 200}
+check_url = URLValidator(schemes=["http", "https"])
+
+
+def validate(plan: ImportPlan) -> None:
+    """Refuse values the database would reject (or store badly) with a message for people."""
+    for name, limit in LIMITS.items():
+        value = getattr(plan, name) or ""
+        if len(value) > limit:
+            raise ValueError(f"The {name} is {len(value)} characters long; at most {limit}.")
+    if plan.url:
+        try:
+            check_url(plan.url)
+        except ValidationError as exc:
+            raise ValueError(
+                f"The source URL must be an http(s) address, not {plan.url!r}."
+            ) from exc
+    for item in plan.statements:
+        if isinstance(item.speaker, NewSpeaker) and not 0 < len(item.speaker.name) <= 200:
+            raise ValueError("A new speaker's name must have 1 to 200 characters.")
+    plan.source_title = plan.source_title[:300]
+
+
 @transaction.atomic
 def write(plan: ImportPlan) -> ImportResult:
     """Save the whole plan, or raise and save nothing (DuplicateSource for a re-paste)."""
+    validate(plan)
     digest = content_hash(plan.text)
     existing = SourceDocument.objects.select_related("conference").filter(content_hash=digest)
     if existing.exists():
@@ -196,12 +223,15 @@ def write(plan: ImportPlan) -> ImportResult:
         conference.statements.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     ) + 1
     statements = []
+    learned: dict[int, list[str]] = {}
     for offset, item in enumerate(plan.statements):
         speaker = item.speaker
         if isinstance(speaker, NewSpeaker):
             if id(speaker) not in created:
                 created[id(speaker)] = create_speaker(speaker)
             speaker = created[id(speaker)]
+        learned.setdefault(speaker.pk, [])
+        learned[speaker.pk] += [name for name in item.aliases if name not in learned[speaker.pk]]
         statements.append(
             Statement(
                 conference=conference,
@@ -218,6 +248,11 @@ def write(plan: ImportPlan) -> ImportResult:
             )
         )
     Statement.objects.bulk_create(statements)  # primary keys come back on both databases
+    # A label the editor mapped to a known speaker is remembered for the next import.
+    speakers = {statement.speaker.pk: statement.speaker for statement in statements}
+    for pk, names in learned.items():
+        if names:
+            add_aliases(speakers[pk], names)
     links = [
         Statement.topics.through(statement_id=statement.pk, topic_id=topic.pk)
         for statement, item in zip(statements, plan.statements, strict=True)

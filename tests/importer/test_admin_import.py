@@ -41,6 +41,7 @@ def save_data(html, **overrides):
     """Everything the preview page would post back, as the browser would send it."""
     data = form_data(action="save")
     data["row_count"] = re.search(r'name="row_count" value="(\d+)"', html)[1]
+    data["preview_key"] = re.search(r'name="preview_key" value="(\w+)"', html)[1]
     for name in ("title", "date", "place"):
         data[name] = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)[1]
     for name in re.findall(r'<select name="((?:sp|row)-\d+-\w+)"', html):
@@ -216,3 +217,60 @@ def test_staff_without_import_rights_gets_403(client):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(URL)["Location"] == f"/admin/login/?next={URL}"
+
+
+def test_a_text_changed_after_the_preview_is_previewed_again_not_saved(client, editor):
+    html = client.post(URL, form_data()).content.decode()
+    data = save_data(html, text=BRIEFING.replace("next week", "next month"))
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    assert "The text or the import options changed since the preview" in response.content.decode()
+    assert Conference.objects.count() == 0
+
+
+def test_an_invalid_field_on_save_keeps_the_preview_and_choices(client, editor):
+    html = client.post(URL, form_data()).content.decode()
+    data = save_data(html, source_url="not a url at all", **{"sp-0-name": "Mira Darrow"})
+    html = client.post(URL, data).content.decode()
+    assert "Enter a valid URL." in html
+    assert 'name="sp-0-name" value="Mira Darrow"' in html
+    assert "Preview: 3 statements" in html
+    assert Conference.objects.count() == 0
+
+
+def test_published_conferences_cannot_receive_an_import(client, editor):
+    published = ConferenceFactory(status="published")
+    html = client.post(URL, form_data(conference=published.pk)).content.decode()
+    assert "Select a valid choice." in html
+    assert f'<option value="{published.pk}"' not in html
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "sp-²", "99999999999999999999999"])
+def test_crafted_speaker_values_are_errors_not_crashes(client, editor, value):
+    html = client.post(URL, form_data()).content.decode()
+    response = client.post(URL, save_data(html, **{"sp-0-target": value, "row-0-speaker": value}))
+    assert response.status_code == 200
+    assert Conference.objects.count() == 0
+
+
+def test_typing_a_known_name_reuses_the_speaker_and_mapping_learns_the_label(client, editor):
+    darrow = SpeakerFactory(name="Mira Darrow")
+    SpeakerAlias.of(darrow, "Mira Darrow").save()
+    html = client.post(URL, form_data()).content.decode()
+    client.post(URL, save_data(html, **{"sp-0-name": "Mira Darrow"}))
+    assert Speaker.objects.filter(name="Mira Darrow").count() == 1
+    assert set(Statement.objects.filter(label="MS. DARROW").values_list("speaker", flat=True)) == {
+        darrow.pk
+    }
+    assert Speaker.objects.get_by_name("MS. DARROW") == darrow  # learned for next time
+
+
+def test_import_needs_the_rights_to_create_what_it_creates(client):
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user("half", password="not-a-real-password-42", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_conference", "add_statement"])
+    )
+    client.force_login(user)
+    assert client.get(URL).status_code == 403

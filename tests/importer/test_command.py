@@ -167,3 +167,17 @@ def test_windows_line_ends_are_stored_as_plain_newlines(capsys, tmp_path):
     path.write_bytes(BRIEFING.encode("utf-8"))
     with pytest.raises(CommandError):
         run(capsys, path)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source-url", "javascript:alert(1)"], "The source URL must be an http(s) address"),
+        (["--title", "x" * 301], "The title is 301 characters long; at most 300."),
+    ],
+)
+def test_values_the_archive_cannot_keep_are_refused(capsys, files, args, message):
+    with pytest.raises(CommandError):
+        run(capsys, files / "briefing.txt", *args)
+    assert message in capsys.readouterr().err
+    assert Conference.objects.count() == 0

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from conferences.importer.service import (
     KINDS,
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             )
             try:
                 result = write(plan)
-            except (DuplicateSource, ValueError) as exc:
+            except (DuplicateSource, ValueError, DatabaseError) as exc:
                 failures += 1
                 self.stderr.write(f"{path}: {exc}")
                 continue
