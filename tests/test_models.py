@@ -141,3 +141,21 @@ def test_every_public_model_has_a_readable_str_and_url():
     assert str(statement.conference) == "Synthetic briefing (2024-03-09)"
     assert statement.conference.get_absolute_url() == "/conferences/2024/03/09/synthetic/"
     assert statement.speaker.get_absolute_url() == "/speakers/alva-quintero/"
+
+
+def test_role_on_gives_the_same_answer_from_prefetched_roles(django_assert_num_queries):
+    speaker = SpeakerFactory()
+    RoleFactory(speaker=speaker, title="Member of the Council")
+    RoleFactory(
+        speaker=speaker,
+        title="Envoy",
+        started_on=datetime.date(2010, 1, 1),
+        ended_on=datetime.date(2012, 1, 1),
+    )
+    RoleFactory(speaker=speaker, title="Deputy", started_on=datetime.date(2011, 1, 1))
+    days = [datetime.date(2009, 1, 1), datetime.date(2011, 6, 1), datetime.date(2013, 1, 1)]
+    from_database = [speaker.role_on(day).title for day in days]
+    prefetched = type(speaker).objects.prefetch_related("roles").get(pk=speaker.pk)
+    with django_assert_num_queries(0):
+        from_memory = [prefetched.role_on(day).title for day in days]
+    assert from_database == from_memory == ["Member of the Council", "Deputy", "Deputy"]

@@ -170,6 +170,20 @@ class StatementQuerySet(models.QuerySet):
         """Statements of published conferences only: the one gate for everything public."""
         return self.filter(conference__status=Conference.Status.PUBLISHED)
 
+    def for_topic(self, topic: "Topic"):
+        """Statements tagged with `topic` or one of its sub-topics, each once."""
+        links = Statement.topics.through.objects.filter(
+            models.Q(topic=topic) | models.Q(topic__parent=topic), statement=models.OuterRef("pk")
+        )
+        return self.filter(models.Exists(links))
+
+    def search(self, query: str):
+        """Statements matching a websearch-style query, with `search_rank` and
+        `search_headline`; see conferences/search.py."""
+        from ..search import search  # imported lazily: no import cycle with the models
+
+        return search(self, query)
+
 
 class Statement(models.Model):
     class Kind(models.TextChoices):

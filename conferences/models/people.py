@@ -32,6 +32,18 @@ class Organization(models.Model):
         return self.name
 
 
+def pick_role(roles, day: datetime.date) -> "Role | None":
+    """Among `roles`, the one held on `day` (the same rule as Speaker.role_on, in Python)."""
+    covering = [
+        role
+        for role in roles
+        if (role.started_on is None or role.started_on <= day)
+        and (role.ended_on is None or role.ended_on >= day)
+    ]
+    covering.sort(key=lambda r: (r.started_on is not None, r.started_on or day, r.pk), reverse=True)
+    return covering[0] if covering else None
+
+
 class SpeakerQuerySet(models.QuerySet):
     def get_by_name(self, name: str) -> "Speaker":
         """The speaker any alias of whom matches `name`, ignoring case, accents, punctuation
@@ -78,7 +90,11 @@ class Speaker(models.Model):
         return reverse("conferences:speaker", kwargs={"slug": self.slug})
 
     def role_on(self, day: datetime.date) -> "Role | None":
-        """The role held on `day`: the latest-starting role that covers it."""
+        """The role held on `day`: the latest-starting role that covers it.
+
+        Uses prefetched roles when the caller prefetched them (lists of statements do)."""
+        if "roles" in getattr(self, "_prefetched_objects_cache", {}):
+            return pick_role(self.roles.all(), day)
         covering = self.roles.filter(
             Q(started_on__isnull=True) | Q(started_on__lte=day),
             Q(ended_on__isnull=True) | Q(ended_on__gte=day),

@@ -1,0 +1,78 @@
+"""The one FilterSet for statements: the list page, and later the exports and the API.
+
+Every query-string value passes through its form first, so a bad value is a form error, never
+an exception.
+"""
+
+import django_filters
+from django_countries import countries
+
+from .models import Conference, Organization, Speaker, Statement, Topic
+
+SORTS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Most relevant")]
+
+ORDERINGS = {
+    "newest": ("-conference__date", "-conference_id", "sequence"),
+    "oldest": ("conference__date", "conference_id", "sequence"),
+}
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search the words")
+    # distinct=False: a statement has one speaker, so the join cannot repeat rows.
+    speaker = django_filters.ModelMultipleChoiceFilter(
+        queryset=Speaker.objects.all(), distinct=False
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="speaker__country", choices=countries, label="Speaker's country"
+    )
+    organization = django_filters.ModelChoiceFilter(
+        field_name="conference__host",
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        label="Host organisation",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        label="Topic (with its sub-topics)",
+    )
+    conference = django_filters.ModelChoiceFilter(queryset=Conference.objects.published())
+    kind = django_filters.ChoiceFilter(choices=Statement.Kind.choices)
+    fidelity = django_filters.ChoiceFilter(choices=Statement.Fidelity.choices)
+    date_from = django_filters.DateFilter(
+        field_name="conference__date", lookup_expr="gte", label="From"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="conference__date", lookup_expr="lte", label="To"
+    )
+    year = django_filters.NumberFilter(
+        field_name="conference__date__year", min_value=1900, max_value=2100
+    )
+    sort = django_filters.ChoiceFilter(choices=SORTS, method="keep", label="Order")
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.for_topic(topic)
+
+    def keep(self, queryset, name, value):
+        return queryset  # ordering is applied last, in filter_queryset
+
+    @property
+    def searching(self) -> bool:
+        self.form.is_valid()  # validates once; cleaned_data then holds the valid fields
+        return bool((self.form.cleaned_data.get("q") or "").strip())
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or ("relevance" if self.searching else "newest")
+        if sort == "relevance" and self.searching:
+            return queryset.order_by("-search_rank", *ORDERINGS["newest"])
+        return queryset.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))

@@ -1,0 +1,25 @@
+"""Public pages. Everything here reads through the published() QuerySets: drafts never leak."""
+
+from .browse import (
+    conference_detail,
+    conference_list,
+    home,
+    speaker_detail,
+    speaker_list,
+    topic_detail,
+    topic_list,
+)
+from .statements import statement_detail, statement_list, statement_redirect
+
+__all__ = [
+    "conference_detail",
+    "conference_list",
+    "home",
+    "speaker_detail",
+    "speaker_list",
+    "statement_detail",
+    "statement_list",
+    "statement_redirect",
+    "topic_detail",
+    "topic_list",
+]

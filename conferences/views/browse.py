@@ -1,0 +1,134 @@
+"""Browsing: the home page, conferences, speakers and topics."""
+
+import datetime
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from ..charts import monthly_counts, timeline
+from ..models import Conference, Speaker, Statement, Topic
+from .statements import published_statements, with_roles
+
+PUBLISHED = Q(statements__conference__status=Conference.Status.PUBLISHED)
+
+
+def speakers_with_counts():
+    return (
+        Speaker.objects.annotate(n=Count("statements", filter=PUBLISHED))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+
+
+def topics_with_counts():
+    return Topic.objects.annotate(n=Count("statements", filter=PUBLISHED)).order_by("name")
+
+
+def home(request):
+    context = {
+        "conferences": Conference.objects.published().select_related("host")[:10],
+        "topics": topics_with_counts().filter(n__gt=0).order_by("-n", "name")[:12],
+        "speakers": speakers_with_counts()[:12],
+    }
+    return render(request, "conferences/home.html", context)
+
+
+def conference_list(request):
+    published = Conference.objects.published()
+    years = list(
+        published.annotate(y=ExtractYear("date"))
+        .values_list("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    )
+    try:
+        year = int(request.GET.get("year") or (years[0][0] if years else 0))
+    except ValueError:
+        year = years[0][0] if years else 0
+    conferences = (
+        published.filter(date__year=year)
+        .select_related("host")
+        .annotate(n=Count("statements"))
+        .order_by("-date", "title")
+    )
+    context = {"years": years, "year": year, "conferences": conferences}
+    return render(request, "conferences/conference_list.html", context)
+
+
+def conference_detail(request, year, month, day, slug):
+    try:
+        date = datetime.date(year, int(month), int(day))
+    except ValueError as exc:
+        raise Http404("No such date.") from exc
+    conference = get_object_or_404(
+        Conference.objects.published().select_related("host"), date=date, slug=slug
+    )
+    statements = with_roles(
+        published_statements().filter(conference=conference).order_by("sequence")
+    )
+    participants = {}
+    for statement in statements:
+        participants.setdefault(statement.speaker.pk, (statement.speaker, statement.role))
+    topics = (
+        Topic.objects.filter(statements__conference=conference)
+        .annotate(n=Count("statements"))
+        .order_by("-n", "name")
+    )
+    context = {
+        "conference": conference,
+        "statements": statements,
+        "participants": list(participants.values()),
+        "sources": conference.sources.select_related("outlet"),
+        "topics": topics,
+    }
+    return render(request, "conferences/conference_detail.html", context)
+
+
+def speaker_list(request):
+    speakers = speakers_with_counts().annotate(last=Max("statements__conference__date"))
+    return render(request, "conferences/speaker_list.html", {"speakers": speakers})
+
+
+def speaker_detail(request, slug):
+    speaker = get_object_or_404(speakers_with_counts().select_related("organization"), slug=slug)
+    statements = published_statements().filter(speaker=speaker)
+    top_topics = (
+        Topic.objects.filter(statements__in=statements.values("pk"))
+        .annotate(n=Count("statements"))
+        .order_by("-n", "name")[:10]
+    )
+    context = {
+        "speaker": speaker,
+        "roles": speaker.roles.select_related("organization").order_by("-started_on"),
+        "statements": with_roles(statements.order_by("-conference__date", "sequence")[:10]),
+        "top_topics": top_topics,
+        "timeline": timeline(monthly_counts(statements)),
+    }
+    return render(request, "conferences/speaker_detail.html", context)
+
+
+def topic_list(request):
+    return render(request, "conferences/topic_list.html", {"topics": topics_with_counts()})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    children = list(topic.children.all())
+    statements = published_statements().for_topic(topic)
+    in_topic = Statement.objects.filter(pk__in=statements.values("pk"))
+    speakers = (
+        Speaker.objects.filter(statements__in=in_topic)
+        .annotate(n=Count("statements"))
+        .order_by("-n", "name")[:10]
+    )
+    context = {
+        "topic": topic,
+        "children": children,
+        "statements": with_roles(statements.order_by("-conference__date", "sequence")[:25]),
+        "count": in_topic.count(),
+        "speakers": speakers,
+        "timeline": timeline(monthly_counts(in_topic)),
+    }
+    return render(request, "conferences/topic_detail.html", context)

@@ -1,0 +1,112 @@
+"""The filterable list of statements and the permalink of one statement."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from ..citations import citations, json_ld_script_text, quote_metadata
+from ..facets import facets, toggled
+from ..filters import StatementFilter
+from ..models import Role, Statement
+from ..search import headline_html
+
+PAGE_SIZE = 25
+
+
+def published_statements():
+    """Published statements with what a list shows: speaker (with roles), conference."""
+    roles = Prefetch("speaker__roles", queryset=Role.objects.select_related("organization"))
+    return (
+        Statement.objects.published()
+        .select_related("speaker", "conference", "conference__host")
+        .prefetch_related(roles)
+    )
+
+
+def with_roles(statements) -> list:
+    """Attach the speaker's role on the day of each statement (from prefetched roles)."""
+    rows = list(statements)
+    for statement in rows:
+        statement.role = statement.speaker.role_on(statement.conference.date)
+        headline = getattr(statement, "search_headline", None)
+        statement.snippet = headline_html(headline) if headline else None
+    return rows
+
+
+def _page(request, queryset, errors: list[str]):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+        if number < 1 or number > paginator.num_pages:
+            raise ValueError
+    except ValueError:
+        errors.append(
+            f"There is no page “{raw}”: the results have {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
+        )
+        number = 1
+    return paginator.page(number)
+
+
+def active_filters(statement_filter, params) -> list[tuple[str, str]]:
+    """The filters that have no facet of their own, each with the link that removes it."""
+    cleaned = statement_filter.form.cleaned_data
+    active = []
+    for name in ("conference", "organization"):
+        if cleaned.get(name):
+            active.append((str(cleaned[name]), toggled(params, name, params.get(name), False)))
+    return active
+
+
+def statement_list(request):
+    statement_filter = StatementFilter(request.GET, queryset=published_statements())
+    filtered = statement_filter.qs
+    errors: list[str] = []
+    page = _page(request, filtered, errors)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": statement_filter,
+        "form": statement_filter.form,
+        "page": page,
+        "statements": with_roles(page.object_list),
+        "facets": facets(filtered, params),
+        "active": active_filters(statement_filter, params),
+        "page_errors": errors,
+        "query_string": params.urlencode(),
+        "searching": statement_filter.searching,
+    }
+    status = 400 if statement_filter.form.errors or errors else 200
+    return render(request, "conferences/statement_list.html", context, status=status)
+
+
+def statement_redirect(request, public_id, rest):
+    """Any cosmetic suffix after the id leads to the one canonical permalink."""
+    statement = get_object_or_404(Statement.objects.published(), public_id=public_id)
+    return redirect(statement, permanent=True)
+
+
+def statement_detail(request, public_id):
+    statement = get_object_or_404(
+        published_statements().select_related("source", "source__outlet"), public_id=public_id
+    )
+    conference = statement.conference
+    role = statement.speaker.role_on(conference.date)
+    url = request.build_absolute_uri(statement.get_absolute_url())
+    neighbours = conference.statements.select_related("speaker").order_by("sequence")
+    metadata = quote_metadata(statement, role, url)
+    context = {
+        "statement": statement,
+        "conference": conference,
+        "role": role,
+        "topics": statement.topics.all(),
+        "previous": neighbours.filter(sequence__lt=statement.sequence).last(),
+        "next": neighbours.filter(sequence__gt=statement.sequence).first(),
+        "citations": citations(statement, role, url, timezone.now().date()),
+        "canonical_url": url,
+        "meta": metadata,
+        "json_ld": json_ld_script_text(metadata["json_ld"]),
+    }
+    return render(request, "conferences/statement_detail.html", context)
