@@ -129,21 +129,26 @@ def test_alias_added_in_admin_is_normalised(client, demo, editor):
     assert Speaker.objects.get_by_name("SERGUEI LAVROV") == speaker
 
 
-def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo, editor):
-    statement = Statement.objects.get(sequence=4)
-    data = {
+def statement_form(statement, text):
+    """What the statement change form posts, with a new text."""
+    return {
         "conference": statement.conference_id,
         "source": statement.source_id,
         "speaker": statement.speaker_id,
-        "label": "",
-        "sequence": 4,
-        "text": "even and especially in high-tech areas",
-        "kind": "remark",
-        "fidelity": "reported_quote",
-        "topics": [t.pk for t in statement.topics.all()],
+        "label": statement.label,
+        "sequence": statement.sequence,
+        "text": text,
+        "kind": statement.kind,
+        "fidelity": statement.fidelity,
+        "topics": [topic.pk for topic in statement.topics.all()],
         "source_start": "",
         "source_end": "",
     }
+
+
+def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo, editor):
+    statement = Statement.objects.get(sequence=4)
+    data = statement_form(statement, "even and especially in high-tech areas")
     response = client.post(admin_url(Statement, "change", statement.pk), data)
     assert response.status_code == 302
     statement.refresh_from_db()
@@ -183,19 +188,7 @@ def test_view_only_staff_cannot_publish(client):
 
 def test_texts_saved_in_the_admin_keep_plain_line_ends(client, demo, editor):
     statement = Statement.objects.get(sequence=4)
-    data = {
-        "conference": statement.conference_id,
-        "source": statement.source_id,
-        "speaker": statement.speaker_id,
-        "label": "",
-        "sequence": 4,
-        "text": "First line.\r\n\r\nSecond line.",
-        "kind": "remark",
-        "fidelity": "reported_quote",
-        "topics": [],
-        "source_start": "",
-        "source_end": "",
-    }
+    data = statement_form(statement, "First line.\r\n\r\nSecond line.")
     assert client.post(admin_url(Statement, "change", statement.pk), data).status_code == 302
     statement.refresh_from_db()
     assert statement.text == "First line.\n\nSecond line."
