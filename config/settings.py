@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",  # let runserver serve static files the way production does
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "django_countries",
     "conferences",
 ]
@@ -108,6 +111,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Files Podium makes itself (share cards); a shared storage in a cluster (see issue 9).
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("PODIUM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
