@@ -1,13 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "conferences"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("statements/", views.statement_list, name="statements"),
+    path("statements/export.csv", views.statement_export, {"format": "csv"}, name="export"),
+    path("statements/export.json", views.statement_export, {"format": "json"}, name="export"),
+    path("statements/export.ndjson", views.statement_export, {"format": "ndjson"}, name="export"),
+    path("statements/feed/", feeds.filtered_feed, name="statements-feed"),
+    path("feeds/statements/", feeds.latest_feed, name="feed"),
     path("s/<str:public_id>/", views.statement_detail, name="statement"),
+    # Before the redirect below, which would otherwise take "card.png" for a cosmetic suffix.
+    path("s/<str:public_id>/card.png", views.statement_card, name="card"),
     path("s/<str:public_id>/<path:rest>", views.statement_redirect, name="statement-redirect"),
     path("conferences/", views.conference_list, name="conferences"),
     path(
@@ -17,6 +24,9 @@ urlpatterns = [
     ),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
+    path("speakers/<slug:slug>/feed/", feeds.speaker_feed, name="speaker-feed"),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("topics/<slug:slug>/feed/", feeds.topic_feed, name="topic-feed"),
+    path("countries/<str:code>/feed/", feeds.country_feed, name="country-feed"),
 ]

@@ -1,7 +1,21 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from conferences.sitemaps import SITEMAPS
+from conferences.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # An index of one sitemap per section, each paginated (10,000 URLs a page).
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots"),
+    path("api/v1/", include("conferences.api.urls")),
     path("", include("conferences.urls")),
 ]

@@ -101,7 +101,7 @@ def test_permalink_head_is_citable(client, demo):
     assert (
         '<meta property="og:description" content="even and especially in high-tech areas.">' in html
     )
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(
         re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
     )

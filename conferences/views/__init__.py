@@ -9,15 +9,21 @@ from .browse import (
     topic_detail,
     topic_list,
 )
+from .cards import statement_card
+from .exports import statement_export
+from .meta import robots_txt
 from .statements import statement_detail, statement_list, statement_redirect
 
 __all__ = [
     "conference_detail",
     "conference_list",
     "home",
+    "robots_txt",
     "speaker_detail",
     "speaker_list",
+    "statement_card",
     "statement_detail",
+    "statement_export",
     "statement_list",
     "statement_redirect",
     "topic_detail",
