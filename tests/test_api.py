@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 from openapi_spec_validator import validate
 
-from conferences.models import Conference, Statement
+from conferences.models import Statement
 
 from .factories import (
     ConferenceFactory,
@@ -35,94 +35,6 @@ def fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def archive():
-    """Three fictional speakers over two years, with topics, kinds and fidelities, and a draft
-    conference whose speaker, topic and host have nothing published."""
-    host = OrganizationFactory(name="Ministry of Norlandia", slug="ministry-of-norlandia")
-    outlet = OrganizationFactory(name="Norland Wire", slug="norland-wire", kind="media")
-    quintero = SpeakerFactory(name="Alva Quintero", slug="alva-quintero", country="NO")
-    RoleFactory(
-        speaker=quintero,
-        title="Minister of Coastal Affairs",
-        started_on=datetime.date(2022, 1, 1),
-        ended_on=datetime.date(2023, 12, 31),
-    )
-    RoleFactory(speaker=quintero, title="Prime Minister", started_on=datetime.date(2024, 1, 1))
-    eberle = SpeakerFactory(name="Tomas Eberle", slug="tomas-eberle", country="DE")
-    oduya = SpeakerFactory(name="Bram Oduya", slug="bram-oduya", country="KE")
-    maritime = TopicFactory(name="Maritime", slug="maritime")
-    fisheries = TopicFactory(name="Fisheries", slug="fisheries", parent=maritime)
-    trade = TopicFactory(name="Trade", slug="trade")
-    spring = ConferenceFactory(
-        title="Spring briefing", slug="spring", date=datetime.date(2023, 4, 2), host=host
-    )
-    winter = ConferenceFactory(
-        title="Winter briefing", slug="winter", date=datetime.date(2024, 1, 9)
-    )
-    source = SourceDocumentFactory(
-        conference=spring, url="https://norland.example/spring", outlet=outlet, via="Eastmark Post"
-    )
-    rows = [
-        (
-            spring,
-            quintero,
-            "answer",
-            "verbatim",
-            "The fishing quotas protect the coast.",
-            [fisheries],
-        ),
-        (spring, eberle, "question", "verbatim", "Will the quotas change next year?", [fisheries]),
-        (spring, quintero, "answer", "verbatim", "Trade with Eastmark grows every year.", [trade]),
-        (winter, oduya, "remark", "reported_quote", "Maritime borders are settled.", [maritime]),
-        (winter, quintero, "answer", "reported_quote", "Sanctions harm the fishing villages.", []),
-    ]
-    made = {}
-    for sequence, (conference, speaker, kind, fidelity, text, topics) in enumerate(rows, 1):
-        statement = StatementFactory(
-            conference=conference,
-            speaker=speaker,
-            kind=kind,
-            fidelity=fidelity,
-            text=text,
-            sequence=sequence,
-            source=source if conference == spring else None,
-            label=speaker.name.split()[-1].upper(),
-        )
-        statement.topics.set(topics)
-        made[text.split()[1]] = statement
-    # Nothing of a draft is public: not its speaker, topic, host, conference or statement.
-    hidden_host = OrganizationFactory(name="Hidden Ministry", slug="hidden-ministry")
-    draft = ConferenceFactory(
-        title="Draft briefing",
-        slug="draft",
-        date=datetime.date(2024, 2, 1),
-        host=hidden_host,
-        status=Conference.Status.DRAFT,
-    )
-    ghost = SpeakerFactory(name="Ines Ghost", slug="ines-ghost", country="NO")
-    secret = TopicFactory(name="Secret", slug="secret")
-    for sequence, speaker in enumerate([ghost, quintero], 1):
-        hidden = StatementFactory(
-            conference=draft,
-            speaker=speaker,
-            sequence=sequence,
-            kind="answer",
-            text=f"Unpublished fishing quotas draft {sequence}.",
-        )
-        hidden.topics.set([secret, fisheries])
-    return {
-        "quintero": quintero,
-        "eberle": eberle,
-        "oduya": oduya,
-        "spring": spring,
-        "winter": winter,
-        "draft": draft,
-        "hidden": hidden,
-        "statements": made,
-    }
 
 
 def page_ids(client, query: str) -> list[str]:

@@ -1,66 +1,16 @@
 """/statements/: every filter, its facet counts, sorting, paging and bad values."""
 
-import datetime
 import re
 
 import pytest
 
 from .factories import (
     ConferenceFactory,
-    OrganizationFactory,
     SpeakerFactory,
     StatementFactory,
-    TopicFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def archive():
-    """Three fictional speakers over two years, with topics, kinds and fidelities."""
-    host = OrganizationFactory(name="Ministry of Norlandia", slug="ministry-of-norlandia")
-    quintero = SpeakerFactory(name="Alva Quintero", country="NO")
-    eberle = SpeakerFactory(name="Tomas Eberle", country="DE")
-    oduya = SpeakerFactory(name="Bram Oduya", country="KE")
-    maritime = TopicFactory(name="Maritime", slug="maritime")
-    fisheries = TopicFactory(name="Fisheries", slug="fisheries", parent=maritime)
-    trade = TopicFactory(name="Trade", slug="trade")
-    spring = ConferenceFactory(title="Spring briefing", date=datetime.date(2023, 4, 2), host=host)
-    winter = ConferenceFactory(title="Winter briefing", date=datetime.date(2024, 1, 9))
-    rows = [
-        (
-            spring,
-            quintero,
-            "answer",
-            "verbatim",
-            "The fishing quotas protect the coast.",
-            [fisheries],
-        ),
-        (spring, eberle, "question", "verbatim", "Will the quotas change next year?", [fisheries]),
-        (spring, quintero, "answer", "verbatim", "Trade with Eastmark grows every year.", [trade]),
-        (winter, oduya, "remark", "reported_quote", "Maritime borders are settled.", [maritime]),
-        (winter, quintero, "answer", "reported_quote", "Sanctions harm the fishing villages.", []),
-    ]
-    made = {}
-    for sequence, (conference, speaker, kind, fidelity, text, topics) in enumerate(rows, 1):
-        statement = StatementFactory(
-            conference=conference,
-            speaker=speaker,
-            kind=kind,
-            fidelity=fidelity,
-            text=text,
-            sequence=sequence,
-        )
-        statement.topics.set(topics)
-        made[text.split()[1]] = statement
-    return {
-        "quintero": quintero,
-        "eberle": eberle,
-        "oduya": oduya,
-        "spring": spring,
-        "statements": made,
-    }
 
 
 def texts(response):
