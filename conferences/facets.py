@@ -7,7 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_countries import countries
 
-from .models import Statement
+from .models import Statement, Topic
 
 FACET_SIZE = 12
 
@@ -49,7 +49,16 @@ def facets(filtered, params: QueryDict) -> list[Facet]:
     fidelity_labels = dict(Statement.Fidelity.choices)
     specs = [
         ("speaker", "Speaker", True, base.values_list("speaker", "speaker__name"), "speaker__name"),
-        ("topic", "Topic", False, base.values_list("topics__slug", "topics__name"), "topics__name"),
+        # A topic's count includes its sub-topics, as the topic filter does.
+        (
+            "topic",
+            "Topic",
+            False,
+            Topic.objects.annotate(n=base.count_for_topic())
+            .filter(n__gt=0)
+            .values_list("slug", "name", "n"),
+            "name",
+        ),
         ("country", "Country", False, base.values_list("speaker__country"), "speaker__country"),
         (
             "year",
@@ -62,7 +71,9 @@ def facets(filtered, params: QueryDict) -> list[Facet]:
     ]
     result = []
     for name, title, multiple, values, tiebreak in specs:
-        rows = values.annotate(n=Count("pk")).order_by("-n", tiebreak)[:FACET_SIZE]
+        if name != "topic":
+            values = values.annotate(n=Count("pk"))
+        rows = values.order_by("-n", tiebreak)[:FACET_SIZE]
         selected = set(params.getlist(name))
         options = []
         for row in rows:

@@ -5,9 +5,51 @@ an exception.
 """
 
 import django_filters
+from django import forms
 from django_countries import countries
 
 from .models import Conference, Organization, Speaker, Statement, Topic
+
+# The largest primary key any database here stores; larger numbers are simply unknown ids
+# (SQLite would otherwise raise OverflowError inside the lookup).
+MAX_ID = 2**63 - 1
+
+
+def _too_big(value) -> bool:
+    try:
+        return not 0 < int(str(value).strip()) <= MAX_ID
+    except ValueError:
+        return False  # not a number: the field's own message says so
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if _too_big(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _too_big(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
+
+class IdFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
 
 SORTS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Most relevant")]
 
@@ -20,9 +62,7 @@ ORDERINGS = {
 class StatementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search the words")
     # distinct=False: a statement has one speaker, so the join cannot repeat rows.
-    speaker = django_filters.ModelMultipleChoiceFilter(
-        queryset=Speaker.objects.all(), distinct=False
-    )
+    speaker = IdsFilter(queryset=Speaker.objects.all(), distinct=False)
     country = django_filters.ChoiceFilter(
         field_name="speaker__country", choices=countries, label="Speaker's country"
     )
@@ -38,7 +78,7 @@ class StatementFilter(django_filters.FilterSet):
         method="filter_topic",
         label="Topic (with its sub-topics)",
     )
-    conference = django_filters.ModelChoiceFilter(queryset=Conference.objects.published())
+    conference = IdFilter(queryset=Conference.objects.published())
     kind = django_filters.ChoiceFilter(choices=Statement.Kind.choices)
     fidelity = django_filters.ChoiceFilter(choices=Statement.Fidelity.choices)
     date_from = django_filters.DateFilter(

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from conferences.models import Conference, Statement
+from conferences.models import Conference, SourceDocument, Speaker, Statement, Topic
 
 from .factories import (
     ConferenceFactory,
@@ -231,3 +231,41 @@ def test_role_shown_is_the_one_held_that_day(client):
     assert listing.index('<span class="role">Envoy</span>') < listing.index(
         '<span class="role">Minister</span>'
     )
+
+
+def test_speaker_list_shows_the_latest_published_date_only(client, demo):
+    lavrov = Speaker.objects.get()
+    draft = ConferenceFactory(status="draft", date=datetime.date(2030, 6, 6))
+    StatementFactory(conference=draft, speaker=lavrov)
+    html = client.get("/speakers/").content.decode()
+    assert "<td>10</td><td>14 Jan 2022</td>" in html
+    assert "2030" not in html
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "10000", "99999999999999999999", "abc", "2021"])
+def test_any_year_on_the_conference_list_falls_back_to_the_latest(client, demo, year):
+    response = client.get(f"/conferences/?year={year}")
+    assert response.status_code == 200
+    assert "<h1>Conferences of 2022</h1>" in response.content.decode()
+
+
+def test_a_stored_non_http_source_url_is_never_a_link(client, demo):
+    SourceDocument.objects.update(url="javascript:alert(2)")
+    statement = Statement.objects.get(sequence=1)
+    for url in (f"/s/{statement.public_id}/", DEMO_URL):
+        html = client.get(url).content.decode()
+        assert 'href="javascript:' not in html
+        assert "javascript:alert(2)" in html  # shown as text, so an editor can see and fix it
+
+
+def test_topic_counts_include_sub_topics_everywhere(client, demo):
+    sanctions = Topic.objects.get(slug="sanctions")
+    child = TopicFactory(name="Export controls", slug="export-controls", parent=sanctions)
+    for statement in Statement.objects.filter(sequence__in=[1, 2, 3]):
+        statement.topics.add(child)  # 3 is also tagged Sanctions itself: counted once
+    listing = client.get("/topics/").content.decode()
+    assert '<a href="/topics/sanctions/">Sanctions</a> <span class="count">5</span>' in listing
+    filtered = client.get("/statements/?topic=sanctions").content.decode()
+    assert ">5 statements<" in filtered
+    facet = re.search(r'aria-labelledby="facet-topic">(.*?)</section>', filtered, re.S)[1]
+    assert re.search(r">Sanctions</a>\s*<span class=\"count\">5</span>", facet)

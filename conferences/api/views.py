@@ -42,7 +42,10 @@ class ArchiveViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         raise NotImplementedError
 
     def list_modified(self, queryset):
-        return newest_change(self.matching)
+        # No Last-Modified on lists: unpublishing or deleting the newest rows would move it
+        # backwards and If-Modified-Since would answer 304 with a stale list. The ETag (a hash
+        # of the body) is exact, so lists revalidate with If-None-Match only.
+        return None
 
     def object_modified(self, obj):
         raise NotImplementedError
@@ -116,10 +119,6 @@ class ConferenceViewSet(ArchiveViewSet):
     def restrict(self, queryset, matching, filtered):
         counted = count_matching("statements", matching, filtered)(queryset)
         return counted.order_by("-date", "title", "pk")
-
-    def list_modified(self, queryset):
-        own = queryset.aggregate(latest=Max("updated_at"))["latest"]
-        return newest(own, newest_change(self.matching))
 
     def object_modified(self, conference):
         statements = Statement.objects.published().filter(conference=conference)

@@ -165,10 +165,28 @@ class SourceDocument(models.Model):
         return self.title or f"{self.get_kind_display()} for {self.conference}"
 
 
+class CountDistinct(models.Func):
+    """COUNT(DISTINCT …) as a plain expression, so a correlated subquery needs no GROUP BY."""
+
+    function = "COUNT"
+    template = "COUNT(DISTINCT %(expressions)s)"
+    output_field = models.IntegerField()
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self):
         """Statements of published conferences only: the one gate for everything public."""
         return self.filter(conference__status=Conference.Status.PUBLISHED)
+
+    def count_for_topic(self):
+        """A subquery for Topic rows: how many of these statements are on the topic or one of
+        its sub-topics, each statement counted once (the rule of for_topic)."""
+        links = Statement.topics.through.objects.filter(
+            models.Q(topic=models.OuterRef("pk")) | models.Q(topic__parent=models.OuterRef("pk")),
+            statement__in=self.values("pk"),
+        )
+        counted = links.annotate(n=CountDistinct("statement")).values("n")
+        return models.Subquery(counted[:1], output_field=models.IntegerField())
 
     def for_topic(self, topic: "Topic"):
         """Statements tagged with `topic` or one of its sub-topics, each once."""

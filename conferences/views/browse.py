@@ -23,7 +23,10 @@ def speakers_with_counts():
 
 
 def topics_with_counts():
-    return Topic.objects.annotate(n=Count("statements", filter=PUBLISHED)).order_by("name")
+    """Topics with the number of published statements on them, sub-topics included."""
+    return Topic.objects.annotate(n=Statement.objects.published().count_for_topic()).order_by(
+        "name"
+    )
 
 
 def home(request):
@@ -43,12 +46,11 @@ def conference_list(request):
         .annotate(n=Count("pk"))
         .order_by("-y")
     )
-    try:
-        year = int(request.GET.get("year") or (years[0][0] if years else 0))
-    except ValueError:
-        year = years[0][0] if years else 0
+    # Only a year that has conferences is a choice; anything else shows the latest year.
+    known = {str(y): y for y, _ in years}
+    year = known.get(request.GET.get("year", ""), years[0][0] if years else None)
     conferences = (
-        published.filter(date__year=year)
+        (published.filter(date__year=year) if year else published.none())
         .select_related("host")
         .annotate(n=Count("statements"))
         .order_by("-date", "title")
@@ -87,7 +89,9 @@ def conference_detail(request, year, month, day, slug):
 
 
 def speaker_list(request):
-    speakers = speakers_with_counts().annotate(last=Max("statements__conference__date"))
+    speakers = speakers_with_counts().annotate(
+        last=Max("statements__conference__date", filter=PUBLISHED)
+    )
     return render(request, "conferences/speaker_list.html", {"speakers": speakers})
 
 
