@@ -161,7 +161,10 @@ class TopicViewSet(ArchiveViewSet):
         return Topic.objects.select_related("parent")
 
     def restrict(self, queryset, matching, filtered):
-        counted = count_matching("statements", matching, filtered)(queryset)
+        # A topic counts its sub-topics' statements too, as the topic filter and pages do.
+        counted = queryset.annotate(statements_count=matching.count_for_topic())
+        if filtered:
+            counted = counted.filter(statements_count__gt=0)
         return counted.order_by("name", "pk")
 
     def object_modified(self, topic):
