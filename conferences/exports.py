@@ -236,10 +236,5 @@ def ndjson_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[str]:
 WRITERS = {"csv": csv_chunks, "json": json_chunks, "ndjson": ndjson_chunks}
 
 
-def filter_errors(form) -> dict[str, list[str]]:
-    """The filter form's errors by field, as plain text."""
-    return {field: [str(text) for text in messages] for field, messages in form.errors.items()}
-
-
 def filename(export_format: str, day) -> str:
     return f"podium-statements-{day:%Y%m%d}.{export_format}"

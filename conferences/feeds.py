@@ -141,7 +141,7 @@ class FilteredFeed(StatementFeed):
         if not statement_filter.is_valid():
             reasons = "; ".join(
                 f"{field}: {' '.join(errors)}"
-                for field, errors in statement_filter.form.errors.items()
+                for field, errors in statement_filter.error_messages().items()
             )
             return HttpResponseBadRequest(
                 f"Some of the filters could not be used: {reasons}",

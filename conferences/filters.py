@@ -105,6 +105,10 @@ class StatementFilter(django_filters.FilterSet):
     def keep(self, queryset, name, value):
         return queryset  # ordering is applied last, in filter_queryset
 
+    def error_messages(self) -> dict[str, list[str]]:
+        """The query string's problems by field, as plain text (for 400 answers of every kind)."""
+        return {name: [str(text) for text in texts] for name, texts in self.errors.items()}
+
     @property
     def searching(self) -> bool:
         self.form.is_valid()  # validates once; cleaned_data then holds the valid fields

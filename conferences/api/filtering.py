@@ -59,11 +59,7 @@ class StatementFilterBackend(BaseFilterBackend):
         data = request.query_params if listing else {}
         statement_filter = StatementFilter(data, queryset=view.statement_queryset(queryset))
         if not statement_filter.is_valid():
-            errors = {
-                name: [str(message) for message in messages]
-                for name, messages in statement_filter.errors.items()
-            }
-            raise ValidationError({"errors": errors})
+            raise ValidationError({"errors": statement_filter.error_messages()})
         view.matching = statement_filter.qs
         return view.restrict(queryset, view.matching, listing and active(request.query_params))
 

@@ -190,7 +190,6 @@ def validate(plan: ImportPlan) -> None:
     for item in plan.statements:
         if isinstance(item.speaker, NewSpeaker) and not 0 < len(item.speaker.name) <= 200:
             raise ValueError("A new speaker's name must have 1 to 200 characters.")
-    plan.source_title = plan.source_title[:300]
 
 
 @transaction.atomic
@@ -208,7 +207,7 @@ def write(plan: ImportPlan) -> ImportResult:
     source = SourceDocument.objects.create(
         conference=conference,
         kind=plan.source_kind,
-        title=plan.source_title,
+        title=plan.source_title[:300],  # a heading found in the text; cut, not refused
         url=plan.url,
         outlet=organization_named(plan.outlet, Organization.Kind.MEDIA) if plan.outlet else None,
         via=plan.via,

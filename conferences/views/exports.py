@@ -16,7 +16,7 @@ def statement_export(request, format):
     page's order. The `page` parameter is ignored: an export has no pages."""
     statement_filter = StatementFilter(request.GET, queryset=Statement.objects.published())
     if not statement_filter.is_valid():
-        errors = exports.filter_errors(statement_filter.form)
+        errors = statement_filter.error_messages()
         if format == "csv":
             lines = [f"{field}: {text}" for field, messages in errors.items() for text in messages]
             return HttpResponse(

@@ -102,7 +102,7 @@ class Command(BaseCommand):
             filter_params(options), queryset=Statement.objects.published()
         )
         if not statement_filter.is_valid():
-            errors = exports.filter_errors(statement_filter.form)
+            errors = statement_filter.error_messages()
             raise CommandError(
                 "Some of the filters could not be used: "
                 + "; ".join(f"--{f.replace('_', '-')}: {m}" for f, ms in errors.items() for m in ms)
