@@ -1,8 +1,14 @@
-"""The editors' admin: every Podium model, with inlines where editors work in context."""
+"""The editors' admin: every Podium model, with inlines where editors work in context.
+
+Every model admin is a SimpleHistoryAdmin: its "History" page lists who changed what and when,
+with the differences, and restores an earlier version through the same form (and so the same
+checks) as an ordinary edit.
+"""
 
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_import import import_view
 from .forms import AliasFormSet, SourceDocumentForm, SpeakerAliasForm, StatementForm
@@ -22,7 +28,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -44,7 +50,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "organization"]
     list_filter = ["kind", "country"]
     list_select_related = ["organization"]
@@ -55,7 +61,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(admin.ModelAdmin):
+class SpeakerAliasAdmin(SimpleHistoryAdmin):
     form = SpeakerAliasForm
     list_display = ["name", "speaker", "normalized"]
     list_select_related = ["speaker"]
@@ -68,7 +74,7 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SimpleHistoryAdmin):
     list_display = ["speaker", "title", "organization", "country", "started_on", "ended_on"]
     list_filter = ["country"]
     list_select_related = ["speaker", "organization"]
@@ -77,7 +83,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = ["name", "parent"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -102,7 +108,7 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "date", "place", "country", "kind", "status"]
     list_filter = ["status", "kind", "country", "date"]
     date_hierarchy = "date"
@@ -134,7 +140,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     form = SourceDocumentForm
     list_display = ["__str__", "kind", "outlet", "conference", "published_on"]
@@ -150,7 +156,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(SimpleHistoryAdmin):
     form = StatementForm
     list_display = ["public_id", "__str__", "conference", "sequence", "kind", "fidelity"]
     list_filter = ["kind", "fidelity", "conference__status", "conference__country"]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_countries",
+    "simple_history",
     "conferences",
 ]
 
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",  # trailing slashes, disallowed user agents
     "django.middleware.csrf.CsrfViewMiddleware",  # CSRF tokens on every form post
     "django.contrib.auth.middleware.AuthenticationMiddleware",  # request.user
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each change, for history
     "django.contrib.messages.middleware.MessageMiddleware",  # flash messages in the admin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # no framing by other sites
 ]

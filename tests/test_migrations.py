@@ -11,12 +11,31 @@ def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+ARCHIVE = ["Conference", "Organization", "Role", "SourceDocument", "Speaker", "SpeakerAlias"]
+ARCHIVE += ["Statement", "Topic"]
+RECORD = ["Correction", "RetiredStatement", "StatementReport", "StatusChange"]
+
+
+def test_every_model_is_either_archive_or_editorial_record():
+    assert sorted(model_names) == sorted(ARCHIVE + RECORD)
+
+
 @pytest.mark.django_db
-def test_editors_group_may_view_add_and_change_every_podium_model_but_not_delete():
+def test_editors_group_may_view_add_and_change_the_archive_and_view_the_record():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("codename", flat=True))
     expected = {
-        f"{action}_{name.lower()}" for name in model_names for action in ("view", "add", "change")
-    }
+        f"{action}_{name.lower()}" for name in ARCHIVE for action in ("view", "add", "change")
+    } | {f"view_{name.lower()}" for name in RECORD}
     assert codenames == expected
-    assert len(codenames) == 24
+    assert len(codenames) == 28
+
+
+@pytest.mark.django_db
+def test_reviewers_group_may_also_publish_and_delete_statements_only():
+    reviewers = Group.objects.get(name="Reviewers")
+    codenames = set(reviewers.permissions.values_list("codename", flat=True))
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert codenames - editors == {"publish_conference", "delete_statement"}
+    assert editors <= codenames
+    assert not any(name.startswith("delete_") and name != "delete_statement" for name in codenames)

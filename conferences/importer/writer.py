@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from ..models import (
     Conference,
@@ -170,6 +171,25 @@ def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
     return conference, True
 
 
+def record_topics_in_history(links) -> None:
+    """Copy bulk-created topic links into the statements' first history records, as
+    simple-history does itself for links saved one by one, so that a restore keeps them."""
+    through = Statement.history.model.topics.model
+    latest = {}
+    for record in Statement.history.filter(id__in={link.statement_id for link in links}):
+        if record.id not in latest or record.history_id > latest[record.id].history_id:
+            latest[record.id] = record
+    through.objects.bulk_create(
+        through(
+            id=link.pk,
+            history=latest[link.statement_id],
+            statement_id=link.statement_id,
+            topic_id=link.topic_id,
+        )
+        for link in links
+    )
+
+
 LIMITS = {"title": 300, "place": 200, "outlet": 200, "via": 200, "host": 200}
 check_url = URLValidator(schemes=["http", "https"])
 
@@ -246,7 +266,8 @@ def write(plan: ImportPlan) -> ImportResult:
                 content_hash=content_hash(item.text),
             )
         )
-    Statement.objects.bulk_create(statements)  # primary keys come back on both databases
+    # Primary keys come back on both databases; each statement gets its first history record.
+    bulk_create_with_history(statements, Statement)
     # A label the editor mapped to a known speaker is remembered for the next import.
     speakers = {statement.speaker.pk: statement.speaker for statement in statements}
     for pk, names in learned.items():
@@ -258,4 +279,5 @@ def write(plan: ImportPlan) -> ImportResult:
         for topic in {t.pk: t for t in item.topics}.values()
     ]
     Statement.topics.through.objects.bulk_create(links)
+    record_topics_in_history(links)
     return ImportResult(conference, source, statements, list(created.values()), created_conference)

@@ -1,15 +1,21 @@
-"""Podium's data: people and organisations, and the archive of conferences and statements."""
+"""Podium's data: people and organisations, the archive of conferences and statements, and the
+editorial record kept around them."""
 
 from .archive import Conference, SourceDocument, Statement, Topic
+from .editorial import Correction, RetiredStatement, StatementReport, StatusChange
 from .people import Organization, Role, Speaker, SpeakerAlias
 
 __all__ = [
     "Conference",
+    "Correction",
     "Organization",
+    "RetiredStatement",
     "Role",
     "SourceDocument",
     "Speaker",
     "SpeakerAlias",
     "Statement",
+    "StatementReport",
+    "StatusChange",
     "Topic",
 ]

@@ -3,9 +3,11 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from .people import Organization, Speaker
 
@@ -52,6 +54,8 @@ class Topic(models.Model):
     def keyword_list(self) -> list[str]:
         return [line.strip() for line in self.keywords.splitlines() if line.strip()]
 
+    history = HistoricalRecords()
+
 
 class ConferenceQuerySet(models.QuerySet):
     def published(self):
@@ -94,12 +98,23 @@ class Conference(models.Model):
         max_length=12,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Only published conferences and their statements are public.",
+        help_text="Only published conferences and their statements are public. "
+        "Moved through the workflow, never edited directly.",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConferenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -109,6 +124,9 @@ class Conference(models.Model):
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["country", "date"]),
+        ]
+        permissions = [
+            ("publish_conference", "Can publish and withdraw conferences and edit published ones")
         ]
 
     def __str__(self):
@@ -157,6 +175,8 @@ class SourceDocument(models.Model):
         help_text="SHA-256 of the pasted text: the same text cannot be imported twice.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["conference", "pk"]
@@ -256,6 +276,7 @@ class Statement(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
         ordering = ["conference", "sequence"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from ..names import normalize_name
 
@@ -24,6 +25,8 @@ class Organization(models.Model):
         blank=True, help_text="Where it is based; empty for international bodies."
     )
     url = models.URLField(blank=True, help_text="The organisation's own website.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +82,8 @@ class Speaker(models.Model):
 
     objects = SpeakerQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["country", "kind"])]
@@ -114,6 +119,8 @@ class SpeakerAlias(models.Model):
         help_text="Lookup form: lower case, no accents, punctuation or leading titles.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "speaker aliases"
         ordering = ["name"]
@@ -136,6 +143,8 @@ class Role(models.Model):
     country = CountryField(blank=True)
     started_on = models.DateField(null=True, blank=True, help_text="Empty when not known.")
     ended_on = models.DateField(null=True, blank=True, help_text="Empty while the post is held.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-started_on"]
