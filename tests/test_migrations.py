@@ -39,3 +39,35 @@ def test_reviewers_group_may_also_publish_and_delete_statements_only():
     assert codenames - editors == {"publish_conference", "delete_statement"}
     assert editors <= codenames
     assert not any(name.startswith("delete_") and name != "delete_statement" for name in codenames)
+
+
+@pytest.mark.django_db
+def test_rows_saved_before_history_get_one_baseline_record_with_their_topics():
+    import importlib
+
+    from django.apps import apps
+
+    from conferences.models import Conference, Statement
+
+    from .factories import StatementFactory, TopicFactory
+
+    baseline = importlib.import_module("conferences.migrations.0006_history_baseline")
+    statement = StatementFactory(text="Baseline words.")
+    statement.topics.add(TopicFactory(name="Ports"))
+    kept = StatementFactory(text="Already recorded.")
+    # As in an archive made before migration 0004: no history at all for the first statement.
+    Statement.history.filter(id=statement.pk).delete()
+    Conference.history.filter(id=statement.conference_id).delete()
+    before = Statement.history.filter(id=kept.pk).count()
+
+    baseline.record_baseline(apps, None)
+
+    record = Statement.history.get(id=statement.pk)
+    assert (record.history_type, record.text, record.history_change_reason) == (
+        "+",
+        "Baseline words.",
+        baseline.REASON,
+    )
+    assert [link.topic.name for link in record.topics.all()] == ["Ports"]
+    assert Conference.history.get(id=statement.conference_id).slug == statement.conference.slug
+    assert Statement.history.filter(id=kept.pk).count() == before
