@@ -19,10 +19,13 @@ from .import_forms import ImportForm
 from .importer.resolve import find_speaker
 from .importer.service import Preview, RowDecision, build_preview, make_plan
 from .importer.writer import DuplicateSource, NewSpeaker, write
-from .models import Speaker, Statement, Topic
+from .models import Conference, Speaker, Statement, Topic
+from .reports import quote_diff
 
 NEW = "new"
+PUBLIC = (Conference.Status.PUBLISHED, Conference.Status.WITHDRAWN)
 DIGITS = re.compile(r"[0-9]{1,18}")
+MATCHED_FIDELITY = {"verbatim": "verbatim transcript", "near_verbatim": "near-verbatim"}
 
 
 def _speaker_fields(preview: Preview, data) -> list[dict]:
@@ -61,9 +64,30 @@ def _row_fields(preview: Preview, data, submitted: bool) -> list[dict]:
                 "fidelity": data.get(f"row-{i}-fidelity", row.turn.fidelity),
                 "topics": data.getlist(f"row-{i}-topics") if submitted else suggested,
                 "suggested": suggested,
+                **_match_fields(row, data),
             }
         )
     return rows
+
+
+def _match_fields(row, data) -> dict:
+    """A quote the archive already holds: where it is, and whether to record the article as
+    a report of it (the posted value is that statement's public id) or as a new statement."""
+    match = row.match
+    if match is None:
+        return {}
+    statement = match.statement
+    if statement.conference.status == Conference.Status.PUBLISHED:
+        url = statement.get_absolute_url()
+    else:
+        url = reverse("admin:conferences_statement_change", args=[statement.pk])
+    return {
+        "match": match,
+        "match_url": url,
+        "match_fidelity": MATCHED_FIDELITY.get(statement.fidelity, statement.fidelity),
+        "match_diff": quote_diff(statement.text, row.turn.text) if match.wording_differs else "",
+        "report": data.get(f"row-{row.index}-report", match.public_id),
+    }
 
 
 def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDecision]:
@@ -123,10 +147,34 @@ def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDeci
             kind=entry["kind"],
             fidelity=entry["fidelity"],
             topics=[topics[pk] for pk in entry["topics"] if pk in topics],
+            report=_report_choice(entry, speaker, errors),
         )
     if not any(entry["keep"] for entry in row_fields):
         errors.append("Keep at least one statement.")
     return decisions
+
+
+def _report_choice(entry, speaker, errors) -> bool | None:
+    """Whether a kept row with a match is recorded as a report of it; None without one."""
+    match = entry.get("match")
+    if match is None or not entry["keep"]:
+        return None
+    number = entry["row"].index + 1
+    if entry["report"] == NEW:
+        return False
+    if entry["report"] != match.public_id:
+        # Matches are found again on save; this one is not what the editor chose from.
+        errors.append(
+            f"Statement {number}: the archive changed since the preview; check what it "
+            f"matches now (/s/{match.public_id}), then save."
+        )
+    elif not isinstance(speaker, Speaker) or speaker.pk != match.statement.speaker_id:
+        errors.append(
+            f"Statement {number} is to be recorded as a report of /s/{match.public_id}, a "
+            f"statement of {match.statement.speaker}: give it that speaker, or choose to "
+            "create a new statement."
+        )
+    return True
 
 
 def _ids(speaker_fields, row_fields) -> set[int]:
@@ -219,9 +267,25 @@ def import_view(request, model_admin):
 
     decisions = _decisions(preview, speaker_fields, row_fields, context["errors"])
     conference = data.get("conference")
-    if conference and not request.user.has_perm("conferences.change_conference"):
-        context["errors"].append("You may not add statements to an existing conference.")
-    if form.errors or not form.require_new_conference_fields() or context["errors"]:
+    # Rows recorded as reports create no statement; with no other row, the article joins the
+    # conference of the statements it reports, and no new conference is needed.
+    new_rows = any(
+        entry["keep"] and not decisions[entry["row"].index].reports(entry["row"])
+        for entry in row_fields
+    )
+    if (conference or not new_rows) and not request.user.has_perm("conferences.change_conference"):
+        context["errors"].append("You may not add to an existing conference.")
+    # A report on a public statement is public at once; an editor who may not publish files
+    # the article under a new draft conference, so that a reviewer publishes it.
+    join_reported = request.user.has_perm("conferences.publish_conference") or not any(
+        entry["keep"]
+        and decisions[entry["row"].index].reports(entry["row"])
+        and entry["row"].match.statement.conference.status in PUBLIC
+        for entry in row_fields
+    )
+    needs_conference = new_rows or not join_reported
+    missing = needs_conference and not form.require_new_conference_fields()
+    if form.errors or missing or context["errors"]:
         return TemplateResponse(request, TEMPLATE, context)
     plan = make_plan(
         preview,
@@ -232,6 +296,7 @@ def import_view(request, model_admin):
         url=data["source_url"],
         outlet=data["outlet"],
         decisions=decisions,
+        join_reported=join_reported,
     )
     try:
         result = write(plan)
@@ -240,9 +305,15 @@ def import_view(request, model_admin):
     except (ValueError, DatabaseError) as exc:
         context["errors"].append(f"Nothing was saved: {exc}")
     else:
+        reports = (
+            f" and {len(result.reports)} report{'s' if len(result.reports) != 1 else ''} of "
+            "statements already in the archive"
+            if result.reports
+            else ""
+        )
         messages.success(
             request,
-            f"Imported {len(result.statements)} statements into “{result.conference}” "
+            f"Imported {len(result.statements)} statements{reports} into “{result.conference}” "
             f"({result.conference.get_status_display().lower()}); "
             f"{len(result.created_speakers)} new speakers.",
         )

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..models import Conference, SourceDocument, Speaker, Topic
+from ..models import Conference, SourceDocument, Speaker, Statement, Topic
 from ..models.archive import content_hash
+from .matching import Match, match_quotes
 from .parse import ParsedDocument, Turn, parse
 from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers
-from .writer import ImportPlan, NewSpeaker, PlannedStatement
+from .writer import ImportPlan, NewSpeaker, PlannedReport, PlannedStatement
 
 KINDS = ("auto", "transcript", "article")
 
@@ -63,6 +64,8 @@ class PreviewRow:
     turn: Turn
     choice: SpeakerChoice
     topics: list[Topic] = field(default_factory=list)
+    # A statement of the archive this quote already stands for (news articles only).
+    match: Match | None = None
 
 
 @dataclass
@@ -83,6 +86,22 @@ class Preview:
     def warnings(self) -> list[str]:
         return list(self.doc.warnings)
 
+    @property
+    def matched(self) -> int:
+        """How many rows quote a statement the archive already holds."""
+        return sum(row.match is not None for row in self.rows)
+
+
+def find_reported(rows: list[PreviewRow], date: datetime.date | None) -> None:
+    """Give each quote of a known speaker the transcript statement it already stands for."""
+    quotes = [
+        (row.index, row.choice.existing, row.turn.text)
+        for row in rows
+        if row.turn.fidelity == Statement.Fidelity.REPORTED_QUOTE
+    ]
+    for index, match in match_quotes(quotes, date).items():
+        rows[index].match = match
+
 
 def build_preview(
     text: str,
@@ -98,6 +117,8 @@ def build_preview(
         PreviewRow(index=i, turn=turn, choice=choice, topics=suggester.suggest(turn.text))
         for i, (turn, choice) in enumerate(zip(doc.turns, per_turn, strict=True))
     ]
+    if doc.kind == "article":
+        find_reported(rows, doc.date)
     duplicate = (
         SourceDocument.objects.select_related("conference")
         .filter(content_hash=content_hash(text))
@@ -127,6 +148,14 @@ def preview_json(preview: Preview) -> dict:
                 "topics": [topic.name for topic in row.topics],
                 "new_speaker": not row.choice.resolved,
                 "warnings": row.turn.warnings,
+                "match": {
+                    "public_id": row.match.public_id,
+                    "permalink": row.match.statement.get_absolute_url(),
+                    "similarity": round(row.match.similarity, 4),
+                    "wording_differs": row.match.wording_differs,
+                }
+                if row.match
+                else None,
             }
             for row in preview.rows
         ],
@@ -158,6 +187,12 @@ class RowDecision:
     fidelity: str | None = None
     topics: list[Topic] | None = None
     learn_names: bool = True  # False when one row was moved to another speaker by hand
+    # Record the quote as a report of row.match rather than as a new statement; None: yes
+    # when the row has a match.
+    report: bool | None = None
+
+    def reports(self, row: PreviewRow) -> bool:
+        return row.match is not None and self.report is not False
 
 
 def make_plan(
@@ -171,13 +206,21 @@ def make_plan(
     outlet: str | None = None,
     publish: bool = False,
     decisions: dict[int, RowDecision] | None = None,
+    join_reported: bool = True,
 ) -> ImportPlan:
+    """The plan to write. With `join_reported` False, an article that only reports statements
+    already in the archive gets a new conference of its own (from title and date) instead of
+    joining theirs: its reports then go public only once that conference is published."""
     decisions = decisions or {}
     doc = preview.doc
     statements = []
+    reports: dict[int, PlannedReport] = {}  # by statement: an article reports one once
     for row in preview.rows:
         decision = decisions.get(row.index, RowDecision())
         if not decision.keep:
+            continue
+        if decision.reports(row):
+            _add_report(reports, row)
             continue
         speaker = decision.speaker or row.choice.existing or row.choice.proposed
         statements.append(
@@ -193,10 +236,16 @@ def make_plan(
                 aliases=printed_names(doc, row.turn) if decision.learn_names else [],
             )
         )
+    reported = list(reports.values())
+    if conference is None and reported and not statements and join_reported:
+        # Only quotes the archive holds: the article joins the first one's conference rather
+        # than an empty conference of its own.
+        conference = reported[0].statement.conference
     return ImportPlan(
         text=preview.text,
         source_kind=preview.source_kind,
         statements=statements,
+        reports=reported,
         conference=conference,
         title=title or doc.title or "",
         date=date or doc.date,
@@ -205,4 +254,25 @@ def make_plan(
         source_title=doc.title or "",
         url=url,
         outlet=outlet or None,
+        published_on=doc.date if doc.kind == "article" else None,
     )
+
+
+def _add_report(reports: dict[int, PlannedReport], row: PreviewRow) -> None:
+    """Plan the report of row.match; a second quote of the same statement joins the first
+    (one report per statement and article), an ellipsis between the two."""
+    match, turn = row.match, row.turn
+    planned = reports.get(match.statement.pk)
+    if planned is None:
+        reports[match.statement.pk] = PlannedReport(
+            statement=match.statement,
+            quoted_text=turn.text,
+            similarity=match.similarity,
+            label=turn.label or "",
+            start=turn.start,
+            end=turn.end,
+        )
+        return
+    planned.quoted_text += f" … {turn.text}"
+    planned.similarity = min(planned.similarity, match.similarity)  # the least alike part
+    planned.end = turn.end

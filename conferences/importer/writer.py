@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from .. import workflow
 from ..models import (
     Conference,
     Organization,
@@ -23,6 +24,7 @@ from ..models import (
     Speaker,
     SpeakerAlias,
     Statement,
+    StatementReport,
     Topic,
 )
 from ..models.archive import content_hash
@@ -70,6 +72,19 @@ class PlannedStatement:
 
 
 @dataclass
+class PlannedReport:
+    """A quote of the article that reports a statement the archive already holds: the
+    article becomes a further source of that statement, not a new statement."""
+
+    statement: Statement
+    quoted_text: str
+    similarity: float  # see importer/matching.py
+    label: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
 class ImportPlan:
     text: str
     source_kind: str
@@ -88,6 +103,7 @@ class ImportPlan:
     via: str = ""
     published_on: datetime.date | None = None
     language: str = "en"
+    reports: list[PlannedReport] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +113,7 @@ class ImportResult:
     statements: list[Statement]
     created_speakers: list[Speaker]
     created_conference: bool
+    reports: list[StatementReport] = field(default_factory=list)
 
 
 def organization_named(name: str, kind: str) -> Organization:
@@ -158,7 +175,7 @@ def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
         raise ValueError("A new conference needs a date.")
     title = plan.title or "Untitled conference"
     host = organization_named(plan.host, Organization.Kind.MINISTRY) if plan.host else None
-    conference = Conference.objects.create(
+    conference = Conference(
         title=title,
         slug=unique_slug(Conference, title, date=plan.date),
         date=plan.date,
@@ -168,6 +185,10 @@ def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
         host=host,
         status=plan.status,
     )
+    # The workflow's log starts here; an import in the admin is recorded as its user's.
+    published = plan.status == Conference.Status.PUBLISHED
+    note = "Imported and published at once." if published else "Imported."
+    workflow.start(conference, workflow.request_user(), note=note)
     return conference, True
 
 
@@ -210,6 +231,9 @@ def validate(plan: ImportPlan) -> None:
     for item in plan.statements:
         if isinstance(item.speaker, NewSpeaker) and not 0 < len(item.speaker.name) <= 200:
             raise ValueError("A new speaker's name must have 1 to 200 characters.")
+    reported = [report.statement.pk for report in plan.reports]
+    if len(set(reported)) < len(reported):
+        raise ValueError("An article can report a statement only once.")
 
 
 @transaction.atomic
@@ -220,7 +244,7 @@ def write(plan: ImportPlan) -> ImportResult:
     existing = SourceDocument.objects.select_related("conference").filter(content_hash=digest)
     if existing.exists():
         raise DuplicateSource(existing.get())
-    if not plan.statements:
+    if not plan.statements and not plan.reports:
         raise ValueError("Nothing to import: no statements were found or kept.")
 
     conference, created_conference = _conference_for(plan)
@@ -280,4 +304,18 @@ def write(plan: ImportPlan) -> ImportResult:
     ]
     Statement.topics.through.objects.bulk_create(links)
     record_topics_in_history(links)
-    return ImportResult(conference, source, statements, list(created.values()), created_conference)
+    reports = StatementReport.objects.bulk_create(
+        StatementReport(
+            statement=report.statement,
+            source=source,
+            quoted_text=report.quoted_text,
+            label=report.label[:200],
+            similarity=report.similarity,
+            source_start=report.start,
+            source_end=report.end,
+        )
+        for report in plan.reports
+    )
+    return ImportResult(
+        conference, source, statements, list(created.values()), created_conference, reports
+    )
