@@ -27,6 +27,7 @@ BIBTEX_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 PUBLISHER = "Podium"
 DESCRIPTION_LIMIT = 200
 ELLIPSIS = "…"
+VERSION_LENGTH = 10  # characters of the content hash a cited URL carries
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,10 @@ def citations(statement, role, url: str, accessed: datetime.date) -> list[Citati
     """The statement cited in every format offered, in the order they are shown.
 
     `role` is the speaker's role on the day of the conference (or None); `url` the absolute
-    permalink; `accessed` the day the reader took the citation (usually today).
+    permalink; `accessed` the day the reader took the citation (usually today). The URL cited
+    names the version of the words (see `versioned_url`).
     """
+    url = versioned_url(statement, url)
     return [
         Citation("newsroom", "Newsroom", newsroom(statement, role)),
         Citation("chicago", "Chicago", chicago(statement, url)),
@@ -80,6 +83,15 @@ def json_ld_script_text(data: dict) -> str:
     """
     # <, > and & can only occur inside JSON strings, where \u escapes mean the same characters.
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def versioned_url(statement, url: str) -> str:
+    """The permalink with ?v= and the first characters of the text's content hash: a reader
+    who follows the citation after a correction is told that, and how, the words changed
+    (conferences/corrections.py). The page's canonical URL stays without it."""
+    if not statement.content_hash:
+        return url
+    return f"{url}?v={statement.content_hash[:VERSION_LENGTH]}"
 
 
 # --- the formats --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from . import corrections
 from .importer.service import normal_newlines
 from .models import SourceDocument, SpeakerAlias, Statement
 from .models.archive import content_hash
@@ -47,6 +48,20 @@ class AliasFormSet(forms.BaseInlineFormSet):
 
 
 class StatementForm(forms.ModelForm):
+    """A statement, as the admin edits it alone, in its conference's page or on its history page
+    (a revert). Once its conference has been public, a change of its text, speaker or label
+    needs a note for readers and is recorded as a public correction (conferences/corrections.py).
+    """
+
+    correction_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the text, speaker or label of a published or withdrawn "
+        "statement changes: what was wrong and what was done. Shown to readers on the "
+        "statement's page.",
+    )
+    editor = None  # who saves: set on the form class by the admin, recorded with a correction
+
     class Meta:
         model = Statement
         fields = [
@@ -68,8 +83,46 @@ class StatementForm(forms.ModelForm):
         if "text" in cleaned:
             # Browsers post textareas with CRLF; the archive keeps \n, as the importer does.
             cleaned["text"] = normal_newlines(cleaned["text"])
+        self.corrected = None  # the statement as it was, when this save is a public correction
+        before = corrections.public_original(self.instance)
+        changed = corrections.changed_fields(before, cleaned) if before else []
+        if changed:
+            self.corrected = corrections.snapshot(before)
+            if not cleaned.get("correction_note"):
+                self.add_error("correction_note", correction_note_required(changed))
+        if "text" in cleaned:
             self.instance.content_hash = content_hash(cleaned["text"])
         return cleaned
+
+    def save(self, commit=True):
+        statement = super().save(commit=commit)
+        if commit:
+            self.record_correction()
+        else:
+            # The admin saves the statement itself, then calls save_m2m(): record after that.
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_record():
+                save_m2m()
+                self.record_correction()
+
+            self.save_m2m = save_m2m_and_record
+        return statement
+
+    def record_correction(self):
+        if self.corrected is not None:
+            note = self.cleaned_data["correction_note"]
+            corrections.record_correction(self.corrected, self.instance, note, self.editor)
+            self.corrected = None
+
+
+def correction_note_required(changed: list[str]) -> str:
+    listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    return (
+        f"Readers may have cited this statement: a change of its {listed} is a public "
+        "correction and needs a note saying what was wrong and what was done (shown on the "
+        "statement's page)."
+    )
 
 
 class SourceDocumentForm(forms.ModelForm):

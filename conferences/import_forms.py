@@ -5,6 +5,7 @@ from django.conf import settings
 
 from .importer.service import KINDS, ImportRefused, check_text, decode
 from .models import Conference
+from .workflow import EDITABLE
 
 
 class ImportForm(forms.Form):
@@ -34,10 +35,9 @@ class ImportForm(forms.Form):
         required=False, label="Also keep reported speech as paraphrases"
     )
     conference = forms.ModelChoiceField(
-        # Only unpublished ones: what is added must be reviewed before it is public.
-        queryset=Conference.objects.exclude(status=Conference.Status.PUBLISHED).order_by(
-            "-date", "title"
-        ),
+        # Only drafts and those in review: what is added must be reviewed before it is public,
+        # and a withdrawn conference is read-only for Editors (conferences/workflow.py).
+        queryset=Conference.objects.filter(status__in=EDITABLE).order_by("-date", "title"),
         required=False,
         label="Add to an unpublished conference",
         help_text="Leave empty to create a new draft conference from the fields below.",

@@ -40,6 +40,13 @@ def demo():
     call_command("load_demo", verbosity=0)
 
 
+@pytest.fixture
+def demo_in_review(demo):
+    """The demo back in review, where Editors may change it: published, it is read-only for
+    them (tests/test_workflow.py)."""
+    Conference.objects.update(status=Conference.Status.REVIEW)
+
+
 def admin_url(model, view, *args):
     return reverse(f"admin:conferences_{model._meta.model_name}_{view}", args=args)
 
@@ -60,7 +67,7 @@ def test_editor_sees_every_changelist_with_its_rows(client, demo, editor, model)
 
 
 @pytest.mark.parametrize("model", list(DEMO_ROWS), ids=lambda m: m.__name__)
-def test_editor_can_open_every_add_and_change_page(client, demo, editor, model):
+def test_editor_can_open_every_add_and_change_page(client, demo_in_review, editor, model):
     add = client.get(admin_url(model, "add"))
     assert add.status_code == 200
     assert f"Add {model._meta.verbose_name}" in add.content.decode()
@@ -70,7 +77,7 @@ def test_editor_can_open_every_add_and_change_page(client, demo, editor, model):
     assert f"Change {model._meta.verbose_name}" in change.content.decode()
 
 
-def test_conference_page_lists_its_statements_in_sequence(client, demo, editor):
+def test_conference_page_lists_its_statements_in_sequence(client, demo_in_review, editor):
     conference = Conference.objects.get()
     html = client.get(admin_url(Conference, "change", conference.pk)).content.decode()
     sequences = re.findall(r'name="statements-\d+-sequence" value="(\d+)"', html)
@@ -99,13 +106,22 @@ def test_admin_search(client, demo, editor, model, query, expected):
         assert text in html
 
 
-def test_publish_and_unpublish_actions(client, editor):
+def action_names(html):
+    select = re.search(r'<select name="action".*?</select>', html, re.S)[0]
+    return re.findall(r'<option value="(\w+)"', select)
+
+
+def test_editor_is_offered_the_editors_workflow_actions_only(client, editor):
     draft = ConferenceFactory(status="draft")
     url = admin_url(Conference, "changelist")
+    assert action_names(client.get(url).content.decode()) == ["send_to_review", "back_to_draft"]
+    client.post(url, {"action": "send_to_review", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "review"
     client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.status == "published"
-    client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert draft.status == "review"
+    client.post(url, {"action": "back_to_draft", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == "draft"
 
@@ -146,7 +162,7 @@ def statement_form(statement, text):
     }
 
 
-def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo, editor):
+def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo_in_review, editor):
     statement = Statement.objects.get(sequence=4)
     data = statement_form(statement, "even and especially in high-tech areas")
     response = client.post(admin_url(Statement, "change", statement.pk), data)
@@ -186,7 +202,7 @@ def test_view_only_staff_cannot_publish(client):
     assert draft.status == "draft"
 
 
-def test_texts_saved_in_the_admin_keep_plain_line_ends(client, demo, editor):
+def test_texts_saved_in_the_admin_keep_plain_line_ends(client, demo_in_review, editor):
     statement = Statement.objects.get(sequence=4)
     data = statement_form(statement, "First line.\r\n\r\nSecond line.")
     assert client.post(admin_url(Statement, "change", statement.pk), data).status_code == 302

@@ -101,7 +101,7 @@ def test_chicago_is_a_bibliography_entry(statement):
     assert cite(statement)["chicago"] == (
         "Quintero, Alva. “Press conference on the fisheries accord.” Press conference, "
         "Ministry of Foreign Affairs of Norlandia, Port Aster, March 9, 2024. Podium. "
-        "https://podium.example/s/abcd2345/."
+        "https://podium.example/s/abcd2345/?v=ce409cd8cd."
     )
 
 
@@ -109,14 +109,14 @@ def test_apa_has_initials_date_in_brackets_and_no_full_stop_after_the_url(statem
     assert cite(statement)["apa"] == (
         "Quintero, A. (2024, March 9). Press conference on the fisheries accord "
         "[Press conference]. Ministry of Foreign Affairs of Norlandia, Port Aster. Podium. "
-        "https://podium.example/s/abcd2345/"
+        "https://podium.example/s/abcd2345/?v=ce409cd8cd"
     )
 
 
 def test_mla_abbreviates_months_and_gives_the_access_date(statement):
     assert cite(statement)["mla"] == (
         "Quintero, Alva. “Press conference on the fisheries accord.” Press conference, "
-        "9 Mar. 2024, Port Aster. Podium, https://podium.example/s/abcd2345/. "
+        "9 Mar. 2024, Port Aster. Podium, https://podium.example/s/abcd2345/?v=ce409cd8cd. "
         "Accessed 28 Nov. 2026."
     )
 
@@ -126,7 +126,7 @@ def test_bibtex_entry(statement):
         "@misc{quintero2024abcd2345,\n"
         "  author = {Quintero, Alva},\n"
         "  title = {{Press conference on the fisheries accord}},\n"
-        "  howpublished = {\\url{https://podium.example/s/abcd2345/}},\n"
+        "  howpublished = {\\url{https://podium.example/s/abcd2345/?v=ce409cd8cd}},\n"
         "  year = {2024},\n"
         "  month = mar,\n"
         "  note = {Press conference, Ministry of Foreign Affairs of Norlandia, Port Aster, "
@@ -145,7 +145,7 @@ def test_ris_record(statement):
         "DA  - 2024/03/09\n"
         "CY  - Port Aster\n"
         "PB  - Podium\n"
-        "UR  - https://podium.example/s/abcd2345/\n"
+        "UR  - https://podium.example/s/abcd2345/?v=ce409cd8cd\n"
         "Y2  - 2026/11/28\n"
         "N1  - Norlandia will sign the fisheries accord this spring, and not a day later.\n"
         "ER  - "
@@ -170,21 +170,21 @@ def test_citations_without_role_place_or_host(db):
         "newsroom": "Bo Lindqvist, joint press conference, 1 September 2025",
         "chicago": (
             "Lindqvist, Bo. “Joint briefing.” Joint press conference, September 1, 2025. Podium. "
-            "https://podium.example/s/wxyz6789/."
+            "https://podium.example/s/wxyz6789/?v=b690ae4d87."
         ),
         "apa": (
             "Lindqvist, B. (2025, September 1). Joint briefing [Joint press conference]. Podium. "
-            "https://podium.example/s/wxyz6789/"
+            "https://podium.example/s/wxyz6789/?v=b690ae4d87"
         ),
         "mla": (
             "Lindqvist, Bo. “Joint briefing.” Joint press conference, 1 Sept. 2025. "
-            "Podium, https://podium.example/s/wxyz6789/. Accessed 28 Nov. 2026."
+            "Podium, https://podium.example/s/wxyz6789/?v=b690ae4d87. Accessed 28 Nov. 2026."
         ),
         "bibtex": (
             "@misc{lindqvist2025wxyz6789,\n"
             "  author = {Lindqvist, Bo},\n"
             "  title = {{Joint briefing}},\n"
-            "  howpublished = {\\url{https://podium.example/s/wxyz6789/}},\n"
+            "  howpublished = {\\url{https://podium.example/s/wxyz6789/?v=b690ae4d87}},\n"
             "  year = {2025},\n"
             "  month = sep,\n"
             "  note = {Joint press conference, 1 September 2025},\n"
@@ -198,7 +198,7 @@ def test_citations_without_role_place_or_host(db):
             "TI  - Joint briefing\n"
             "DA  - 2025/09/01\n"
             "PB  - Podium\n"
-            "UR  - https://podium.example/s/wxyz6789/\n"
+            "UR  - https://podium.example/s/wxyz6789/?v=b690ae4d87\n"
             "Y2  - 2026/11/28\n"
             "N1  - No comment.\n"
             "ER  - "

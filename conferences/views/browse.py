@@ -5,8 +5,9 @@ import datetime
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from .. import permalinks
 from ..charts import monthly_counts, timeline
 from ..models import Conference, Speaker, Statement, Topic
 from .statements import published_statements, with_roles
@@ -64,9 +65,13 @@ def conference_detail(request, year, month, day, slug):
         date = datetime.date(year, int(month), int(day))
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    conference = get_object_or_404(
-        Conference.objects.published().select_related("host"), date=date, slug=slug
-    )
+    try:
+        conference = Conference.objects.published().select_related("host").get(date=date, slug=slug)
+    except Conference.DoesNotExist:
+        moved = permalinks.moved_conference(date, slug)
+        if moved is None:
+            raise Http404("No such conference.") from None
+        return redirect(moved, permanent=True)  # the URL it had before its date or slug changed
     statements = with_roles(
         published_statements().filter(conference=conference).order_by("sequence")
     )

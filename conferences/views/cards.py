@@ -3,17 +3,19 @@
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from ..cards import card_hash, card_name, render_card
-from .statements import published_statements
+from .statements import not_published, published_statements
 
 CARD_MAX_AGE = 60 * 60 * 24
 
 
 def statement_card(request, public_id):
-    statement = get_object_or_404(published_statements(), public_id=public_id)
+    statement = published_statements().filter(public_id=public_id).first()
+    if statement is None:  # a merged id's card is its successor's; a deleted one's is gone
+        return not_published(request, public_id, follow=card_url, page=False)
     role = statement.speaker.role_on(statement.conference.date)
     etag = f'"{card_hash(statement, role)[:12]}"'
     response = get_conditional_response(request, etag=etag)
@@ -22,6 +24,10 @@ def statement_card(request, public_id):
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=CARD_MAX_AGE)
     return response
+
+
+def card_url(statement) -> str:
+    return reverse("conferences:card", kwargs={"public_id": statement.public_id})
 
 
 def card_png(statement, role) -> bytes:

@@ -2,13 +2,16 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from .. import corrections, permalinks
 from ..citations import citations, json_ld_script_text, quote_metadata
 from ..facets import facets, toggled
 from ..filters import StatementFilter
-from ..models import Role, Statement
+from ..models import Conference, Role, Statement
+from ..reports import reported_by
 from ..search import headline_html
 
 PAGE_SIZE = 25
@@ -82,16 +85,58 @@ def statement_list(request):
     return render(request, "conferences/statement_list.html", context, status=status)
 
 
+def not_published(request, public_id, follow=Statement.get_absolute_url, page=True):
+    """What an id that names no published statement answers: a merged id leads (301) to
+    `follow(statement that absorbed it)`; a deleted one is Gone (410), with a page saying what
+    was cited when `page`; one whose conference was public and is no longer is Gone too, without
+    its words; an id that was never public, or whose successor is not, is not found.
+    """
+    retired = permalinks.retired(public_id)
+    if retired is None:
+        withdrawn = Statement.objects.select_related("conference").filter(public_id=public_id)
+        withdrawn = withdrawn.first()
+        if withdrawn is None or not permalinks.was_public(withdrawn):
+            raise Http404("No such statement.")
+        # Readers may have cited it: say it was withdrawn rather than that it never existed,
+        # without showing what was withdrawn.
+        if not page:
+            return HttpResponseGone(
+                f"Statement {public_id} was withdrawn.", content_type="text/plain"
+            )
+        context = {"public_id": public_id, "conference": withdrawn.conference}
+        return render(request, "conferences/statement_withdrawn.html", context, status=410)
+    successor = retired.successor
+    if successor is not None:
+        if not permalinks.is_public(successor.conference):
+            raise Http404("No such statement.")
+        query = request.META.get("QUERY_STRING", "")  # a citation's ?v= goes along
+        return HttpResponsePermanentRedirect(follow(successor) + (f"?{query}" if query else ""))
+    if not page:
+        return HttpResponseGone(f"Statement {public_id} was removed.", content_type="text/plain")
+    context = {
+        "retired": retired,
+        "conference": Conference.objects.published().filter(pk=retired.conference_id_was).first(),
+    }
+    return render(request, "conferences/statement_gone.html", context, status=410)
+
+
 def statement_redirect(request, public_id, rest):
     """Any cosmetic suffix after the id leads to the one canonical permalink."""
-    statement = get_object_or_404(Statement.objects.published(), public_id=public_id)
+    statement = Statement.objects.published().filter(public_id=public_id).first()
+    if statement is None:
+        return not_published(request, public_id)
     return redirect(statement, permanent=True)
 
 
 def statement_detail(request, public_id):
-    statement = get_object_or_404(
-        published_statements().select_related("source", "source__outlet"), public_id=public_id
-    )
+    try:
+        statement = (
+            published_statements()
+            .select_related("source", "source__outlet")
+            .get(public_id=public_id)
+        )
+    except Statement.DoesNotExist:
+        return not_published(request, public_id)
     conference = statement.conference
     role = statement.speaker.role_on(conference.date)
     url = request.build_absolute_uri(statement.get_absolute_url())
@@ -108,5 +153,7 @@ def statement_detail(request, public_id):
         "canonical_url": url,
         "meta": metadata,
         "json_ld": json_ld_script_text(metadata["json_ld"]),
+        "reports": reported_by(statement),
+        **corrections.permalink_context(statement, request.GET.get("v", "")),
     }
     return render(request, "conferences/statement_detail.html", context)
