@@ -171,7 +171,6 @@ def _source_spans(statement: Statement, offset: int):
     return (start, first_end), (second_start, end)
 
 
-@transaction.atomic
 def _correct(statement, kind, note, user, previous_text, related_public_id) -> Correction:
     """The public correction a split or merge of a public statement leaves on it."""
     return Correction.objects.create(
@@ -185,6 +184,7 @@ def _correct(statement, kind, note, user, previous_text, related_public_id) -> C
     )
 
 
+@transaction.atomic
 def split(statement: Statement, offset: int, *, note="", user=None, expected=None) -> Statement:
     """Keep text[:offset] in `statement` (same id); put the rest in a new statement right after.
 
