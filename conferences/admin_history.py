@@ -2,20 +2,26 @@
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
 
 
 class ArchiveHistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin with two gaps closed: a posted revert needs the right to change the
-    object (simple-history hides the Revert button but saves after checking the view right only),
+    """SimpleHistoryAdmin with gaps closed: a posted revert needs the right to change the object
+    (simple-history hides the Revert button but saves after checking the view right only) and
+    the object must still exist (a deleted one is not brought back from its history),
     and a revert restores the many-to-many fields history keeps (a statement's topics) rather
     than showing the current ones."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))  # None once deleted
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                # Bringing a deleted row back would revive ids that now answer 410 Gone and
+                # skip the workflow: re-create it instead.
+                raise Http404("This was deleted; it cannot be restored from its history.")
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

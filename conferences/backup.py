@@ -17,8 +17,8 @@ A file of format version 1 is UTF-8 text, one JSON object per line:
 Datetimes keep their microseconds (DjangoJSONEncoder would cut them to milliseconds).
 
 Reading saves each row with its own primary key through raw inserts, in batches: no model
-`save()`, no signal, so simple-history records nothing (a backup made with `--history` brings
-its own history back, row for row). The whole import is one transaction.
+`save()`, no signal, so simple-history records nothing (a backup with its history, the default,
+brings that history back, row for row). The whole import is one transaction.
 """
 
 import datetime

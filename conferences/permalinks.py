@@ -343,16 +343,31 @@ def merge(statement: Statement, *, note="", user=None, expected=None) -> Retired
 # Deletion and lookup -----------------------------------------------------------------------------
 
 
+def last_public_version(conference: Conference):
+    """The conference as readers last saw it (a history record), or None if never published."""
+    return (
+        Conference.history.filter(id=conference.pk, status=Conference.Status.PUBLISHED)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
 def snapshot(statement: Statement) -> dict:
-    """What a reader following an old citation is shown of a statement that is gone."""
+    """What a reader following an old citation is shown of a statement that is gone.
+
+    Words and titles are kept only as readers last saw them: a statement that goes while its
+    conference is withdrawn (or back in review) keeps no words, and the conference's title is
+    the one it had when last published, never a draft's."""
     conference = statement.conference
+    shown = statement.text if conference.status == Conference.Status.PUBLISHED else ""
+    seen = conference if shown else (last_public_version(conference) or conference)
     return {
-        "speaker_name": statement.speaker.name,
-        "conference_title": conference.title,
-        "conference_date": conference.date,
+        "speaker_name": statement.speaker.name if shown else "",
+        "conference_title": seen.title if shown or seen is not conference else "",
+        "conference_date": seen.date,
         "conference_id_was": conference.pk,
-        "text": statement.text,
-        "content_hash": statement.content_hash or content_hash(statement.text),
+        "text": shown,
+        "content_hash": (statement.content_hash or content_hash(statement.text)) if shown else "",
     }
 
 
@@ -391,8 +406,11 @@ def moved_conference(date, slug: str) -> Conference | None:
     (a permanent one) may stand in for a draft that will be published there."""
     if Conference.objects.filter(date=date, slug=slug).exists():
         return None
+    # Only a URL readers could have seen: one the conference had while it was published.
     had_it = (
-        Conference.history.model.objects.filter(id=OuterRef("pk"), date=date, slug=slug)
+        Conference.history.model.objects.filter(
+            id=OuterRef("pk"), date=date, slug=slug, status=Conference.Status.PUBLISHED
+        )
         .order_by("-history_date", "-history_id")
         .values("history_date")[:1]
     )

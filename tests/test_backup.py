@@ -200,10 +200,10 @@ def refusal(path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("name", "options"), [("archive.jsonl", []), ("archive.jsonl.gz", ["--history"])]
+    ("name", "options"), [("archive.jsonl", ["--no-history"]), ("archive.jsonl.gz", [])]
 )
 def test_round_trip_restores_every_row_with_its_id(full_archive, tmp_path, name, options):
-    history = bool(options)
+    history = "--no-history" not in options
     before = snapshot(history)
     found = searches()
     assert found["peace"] and found["Assad"]
@@ -288,7 +288,7 @@ def test_standard_output_holds_only_the_archive(full_archive):
 
 def test_header_names_the_format_the_migration_and_the_models(full_archive, tmp_path):
     path = tmp_path / "archive.jsonl"
-    export(path)
+    export(path, "--no-history")
     header = json.loads(lines_of(path)[0])
     assert header["format"] == "podium-archive"
     assert header["version"] == 1
@@ -515,3 +515,21 @@ def test_import_refuses_rows_whose_references_are_missing(exported):
     assert message.startswith("The archive's rows do not fit together: ")
     assert message.endswith(". Nothing was imported.")
     assert backup.rows_present() == {}
+
+
+def test_history_is_in_by_default_so_old_conference_urls_survive_a_restore(client, tmp_path):
+    conference = ConferenceFactory(slug="old-slug", date=datetime.date(2024, 5, 17))
+    conference.slug = "new-slug"
+    conference.save()
+    old_url = "/conferences/2024/05/17/old-slug/"
+    assert client.get(old_url)["Location"] == "/conferences/2024/05/17/new-slug/"
+    path = tmp_path / "archive.jsonl"
+    export(path)
+    assert json.loads(lines_of(path)[0])["history"] is True
+    wipe()
+    restore(path)
+    response = client.get(old_url)
+    assert (response.status_code, response["Location"]) == (
+        301,
+        "/conferences/2024/05/17/new-slug/",
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from conferences import permalinks
+from conferences import permalinks, workflow
 from conferences.models import Conference, Correction, RetiredStatement, Statement
 from conferences.models.archive import content_hash
 
@@ -645,20 +645,67 @@ def test_deleted_draft_statement_is_not_found(admin_client, draft_harbour):
         assert admin_client.get(f"/s/{statement.public_id}/card.png").status_code == 404
 
 
-def test_statement_deleted_in_review_after_being_published_keeps_its_id(client, harbour):
+def test_statement_deleted_in_review_after_being_published_keeps_its_id_not_its_words(
+    client, harbour
+):
     conference = harbour["conference"]
     conference.status = Conference.Status.WITHDRAWN
     conference.save()
     conference.status = Conference.Status.REVIEW  # withdrawn, then reconsidered
+    conference.title = "Draft-only title"
     conference.save()
+    harbour["statements"][0].text = "Edited in review, never public."
+    harbour["statements"][0].save()
     later = StatementFactory(conference=conference, speaker=harbour["quintero"], sequence=9)
     harbour["statements"][0].delete()
     later.delete()  # never public: no trace
-    assert list(RetiredStatement.objects.values_list("public_id", flat=True)) == [
-        harbour["statements"][0].public_id
-    ]
-    assert_gone(client, harbour["statements"][0].public_id, OPENING)
+    retired = RetiredStatement.objects.get()
+    assert retired.public_id == harbour["statements"][0].public_id
+    assert (retired.text, retired.speaker_name, retired.content_hash) == ("", "", "")
+    response = page(client, retired.public_id)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "It was removed while its conference was withdrawn, so its words are not shown." in html
+    assert "Harbour briefing" in html  # the title readers saw, not the draft's
+    assert "Draft-only title" not in html
+    assert "never public" not in html and OPENING not in html
     assert page(client, later).status_code == 404
+
+
+def test_a_withdrawn_statement_page_names_the_conference_as_last_published(client, harbour):
+    reviewer = User.objects.create_superuser("chief", password="not-a-real-password-42")
+    conference = harbour["conference"]
+    workflow.move(conference, Conference.Status.WITHDRAWN, reviewer)
+    workflow.move(conference, Conference.Status.REVIEW, reviewer)
+    workflow.move(conference, Conference.Status.DRAFT, reviewer)
+    conference.title = "Draft-only title"
+    conference.save()
+    response = page(client, harbour["statements"][0])
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "belonged to “Harbour briefing” (17 May 2024)" in html
+    assert "Draft-only title" not in html and OPENING not in html
+
+
+def test_a_url_a_conference_had_only_as_a_draft_does_not_redirect(client, draft_harbour):
+    conference = draft_harbour["conference"]
+    old_url = conference.get_absolute_url()
+    conference.slug = "harbour-briefing-final"
+    conference.save()
+    conference.status = Conference.Status.PUBLISHED
+    conference.save()
+    assert client.get(conference.get_absolute_url()).status_code == 200
+    assert client.get(old_url).status_code == 404
+
+
+def test_a_deleted_statement_cannot_be_restored_from_its_history(admin_client, harbour):
+    statement = harbour["statements"][0]
+    record = statement.history.earliest()
+    statement.delete()
+    url = reverse("admin:conferences_statement_simple_history", args=[statement.pk, record.pk])
+    response = admin_client.post(url, {"text": OPENING, "_change_history": "1"})
+    assert response.status_code == 404
+    assert not Statement.objects.filter(public_id=statement.public_id).exists()
 
 
 def test_merged_id_whose_successor_is_deleted_is_gone_with_its_own_snapshot(admin_client, harbour):

@@ -103,7 +103,15 @@ def not_published(request, public_id, follow=Statement.get_absolute_url, page=Tr
             return HttpResponseGone(
                 f"Statement {public_id} was withdrawn.", content_type="text/plain"
             )
-        context = {"public_id": public_id, "conference": withdrawn.conference}
+        conference = withdrawn.conference
+        context = {
+            "public_id": public_id,
+            # As readers last saw it: a conference back in review may carry a draft's title.
+            "seen": permalinks.last_public_version(conference),
+            "withdrawn_at": conference.status_changes.filter(to_status=Conference.Status.WITHDRAWN)
+            .values_list("changed_at", flat=True)
+            .last(),
+        }
         return render(request, "conferences/statement_withdrawn.html", context, status=410)
     successor = retired.successor
     if successor is not None:

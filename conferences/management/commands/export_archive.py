@@ -1,4 +1,4 @@
-"""Write the whole archive (and, with --history, its history) as versioned JSON lines.
+"""Write the whole archive and its history (unless --no-history) as versioned JSON lines.
 
 python manage.py export_archive backup.jsonl.gz
 python manage.py export_archive - --history > backup.jsonl
@@ -29,11 +29,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "path", help='File to write; "-" for standard output; a name ending in .gz is gzipped.'
         )
+        # History is in by default: old conference URLs redirect, and withdrawn statements'
+        # ids are kept, only thanks to it.
+        parser.add_argument(
+            "--no-history",
+            dest="history",
+            action="store_false",
+            help="Leave out the history records (the conferences.Historical* models); a "
+            "restore then loses the redirects of old conference URLs.",
+        )
         parser.add_argument(
             "--history",
+            dest="history",
             action="store_true",
-            help="Also write every history record (the conferences.Historical* models).",
+            help="Write every history record (the default).",
         )
+        parser.set_defaults(history=True)
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, **options):
