@@ -369,7 +369,9 @@ def test_deleted_statement_permalink_shows_what_was_cited(live_server, page, wat
     response = page.goto(permalink)
     assert response.status == 410
     assert page.url == permalink
-    expect(page).to_have_title("Removed: statement by Alva Quintero, 17 May 2024 · Podium")
+    expect(page).to_have_title(
+        f"Removed: statement {answer.public_id} by Alva Quintero, 17 May 2024 · Podium"
+    )
     gone = page.locator("article.statement-gone")
     expect(gone.get_by_role("heading", level=1)).to_have_text("This statement was removed")
     expect(gone.locator("p").first).to_have_text(
