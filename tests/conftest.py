@@ -38,6 +38,18 @@ def editor(client, db):
 
 
 @pytest.fixture
+def reviewer(client, db):
+    """A staff member of the Reviewers group (may publish, withdraw and change what is
+    published), logged in. Like `editor`, not for transactional tests."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("reviewer", password="not-a-real-password-42", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def archive(db):
     """Shared by the list page, API and export tests: three fictional speakers over two years,
     with topics, kinds and fidelities, and a draft conference whose speaker, topic and host have

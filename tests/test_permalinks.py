@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from conferences import permalinks, workflow
@@ -60,15 +60,6 @@ def harbour(db):
 def draft_harbour(db):
     """Never published: nothing of it was public, ever."""
     return make_harbour(Conference.Status.DRAFT)
-
-
-@pytest.fixture
-def reviewer(client, db):
-    """A staff member of the Reviewers group (may change published conferences), logged in."""
-    user = User.objects.create_user("reviewer", password="not-a-real-password-42", is_staff=True)
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    client.force_login(user)
-    return user
 
 
 def page(client, statement_or_id):

@@ -266,16 +266,6 @@ def test_preview_links_a_draft_match_to_its_admin_page_and_shows_the_difference(
     assert "<del>finished,</del> <ins>complete,</ins>" in html
 
 
-@pytest.fixture
-def reviewer(client, db):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("reviewer", password="not-a-real-password-42", is_staff=True)
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    client.force_login(user)
-    return user
-
-
 def test_saving_with_the_default_records_reports_and_no_statement(client, reviewer, briefing):
     before = counts()
     # Every quote is in the archive: no new conference is needed, title and date may be empty.
