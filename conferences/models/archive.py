@@ -124,6 +124,7 @@ class Conference(models.Model):
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["country", "date"]),
+            models.Index(fields=["updated_at"], name="conference_updated_at"),
         ]
         permissions = [
             ("publish_conference", "Can publish and withdraw conferences and edit published ones")
@@ -286,9 +287,18 @@ class Statement(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["speaker", "conference"]),
+            # Narrow and covering: the list's facets and counts group by speaker, conference,
+            # fidelity and kind from this index alone (index-only scans once vacuumed), instead of
+            # reading the wide rows and their text. Its prefix serves what (speaker, conference)
+            # did. Plain columns rather than INCLUDE, which SQLite lacks (check W040).
+            models.Index(
+                fields=["speaker", "conference", "fidelity", "kind", "id"],
+                name="statement_facets",
+            ),
             models.Index(fields=["fidelity"]),
             models.Index(fields=["kind"]),
+            # MAX(updated_at) for the cache version of the list's counts (conferences/caching.py).
+            models.Index(fields=["updated_at"], name="statement_updated_at"),
         ]
 
     def __str__(self):

@@ -6,9 +6,9 @@ from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import corrections, permalinks
+from .. import caching, corrections, filters, permalinks
 from ..citations import citations, json_ld_script_text, quote_metadata
-from ..facets import facets, toggled
+from ..facets import facets_and_total, toggled
 from ..filters import StatementFilter
 from ..models import Conference, Role, Statement
 from ..reports import reported_by
@@ -37,8 +37,10 @@ def with_roles(statements) -> list:
     return rows
 
 
-def _page(request, queryset, errors: list[str]):
+def _page(request, queryset, errors: list[str], count=None):
     paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # known already (from the cache): no COUNT(*) query
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -67,15 +69,31 @@ def statement_list(request):
     statement_filter = StatementFilter(request.GET, queryset=published_statements())
     filtered = statement_filter.qs
     errors: list[str] = []
-    page = _page(request, filtered, errors)
     params = request.GET.copy()
     params.pop("page", None)
+    # The total and the facets are counted once per version of the archive (see caching.py).
+    version = caching.archive_version(filtered.db)
+    found, count = caching.get_or_compute(
+        "counts", version, params, lambda: facets_and_total(filtered, params)
+    )
+    page = _page(request, filtered, errors, count)
+    window = statement_filter.ranked_window
+    if window is not None and 0 < page.end_index() <= filters.RANK_WINDOW:
+        # Ranked by relevance within the window (the same rows in the same order as the full
+        # ordering gives): its ids are ranked once per version of the archive and cached, and a
+        # page then fetches its own rows by id.
+        ranked = caching.get_or_compute(
+            "ranked", version, params, lambda: list(window.values_list("pk", flat=True))
+        )
+        wanted = ranked[page.start_index() - 1 : page.end_index()]
+        rows = {row.pk: row for row in filtered.order_by().filter(pk__in=wanted)}
+        page.object_list = [rows[pk] for pk in wanted if pk in rows]
     context = {
         "filter": statement_filter,
         "form": statement_filter.form,
         "page": page,
         "statements": with_roles(page.object_list),
-        "facets": facets(filtered, params),
+        "facets": found,
         "active": active_filters(statement_filter, params),
         "page_errors": errors,
         "query_string": params.urlencode(),
