@@ -67,3 +67,29 @@ def test_postgres_url_gets_persistent_checked_connections():
     run = run_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/podium")
     assert run.returncode == 0, run.stderr
     assert run.stdout.split()[:4] == ["django.db.backends.postgresql", "podium", "600", "True"]
+
+
+CACHE_PROBE = (
+    "import django; django.setup(); from django.core.cache import cache; "
+    "from django.conf import settings; "
+    "print(settings.CACHES['default']['BACKEND']); "
+    "cache.set('podium-settings-probe', 'shared', 30); print(cache.get('podium-settings-probe'))"
+)
+
+
+def test_the_cache_is_local_memory_unless_redis_url_names_a_server():
+    def probe(**env):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+        clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+        run = subprocess.run(
+            [sys.executable, "-c", CACHE_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.split()
+
+    assert probe() == ["django.core.cache.backends.locmem.LocMemCache", "shared"]
+    # The machine's Redis (127.0.0.1:6379, as CI has it): a value set in one process is there.
+    assert probe(REDIS_URL="redis://127.0.0.1:6379/15") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "shared",
+    ]
