@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test superuser lint format migrate demo bench-importer clean
+.PHONY: run test superuser lint format migrate demo bench-importer bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -49,5 +49,18 @@ format: $(VENV)/.dev
 bench-importer: $(VENV)/.runtime
 	$(PY) benchmarks/importer.py
 
+# Datasette, the comparison of `make bench`, in its own environment: it needs gunicorn < 24.
+DATASETTE_VENV := .venv-datasette
+$(DATASETTE_VENV)/.installed: benchmarks/requirements-datasette.txt
+	$(PYTHON) -m venv $(DATASETTE_VENV)
+	$(DATASETTE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DATASETTE_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements-datasette.txt
+	@touch $@
+
+# Podium against Datasette and a trivial view, measured with wrk (see benchmarks/README.md).
+# BENCH_DATABASE_URL, BENCH_STATEMENTS, BENCH_SECONDS… are read from the environment.
+bench: $(VENV)/.runtime $(DATASETTE_VENV)/.installed
+	$(PY) benchmarks/bench.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DATASETTE_VENV) staticfiles .pytest_cache .ruff_cache

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from conferences.sitemaps import SITEMAPS
-from conferences.views import robots_txt
+from conferences.views import healthz, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +16,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),  # load balancers, and the floor of `make bench`
     path("api/v1/", include("conferences.api.urls")),
     path("", include("conferences.urls")),
 ]

@@ -11,12 +11,13 @@ from .browse import (
 )
 from .cards import statement_card
 from .exports import statement_export
-from .meta import robots_txt
+from .meta import healthz, robots_txt
 from .statements import statement_detail, statement_list, statement_redirect
 
 __all__ = [
     "conference_detail",
     "conference_list",
+    "healthz",
     "home",
     "robots_txt",
     "speaker_detail",

@@ -1,4 +1,5 @@
-"""Files for crawlers: robots.txt (sitemap.xml is Django's, see config/urls.py)."""
+"""Files for machines: robots.txt for crawlers (sitemap.xml is Django's, see config/urls.py) and
+/healthz for load balancers and the benchmark (`make bench`)."""
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -13,3 +14,10 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /", ""]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def healthz(request):
+    """Answers "ok" without touching the database: the process is up. Load balancers poll it;
+    `make bench` measures it as the floor of the stack (gunicorn, Django and its middleware)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
