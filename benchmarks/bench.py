@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import datasette_export  # noqa: E402 (benchmarks/ is on the path only from here)
 import loadtest  # noqa: E402
+from databases import create_database_if_missing  # noqa: E402
 from report import Case, goals, machine, number, rate, table  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/podium_gen1m"
@@ -80,29 +81,6 @@ class Settings:
 def run(command: list[str], **options) -> None:
     print("$", " ".join(str(part) for part in command), flush=True)
     subprocess.run(command, check=True, cwd=ROOT, **options)  # noqa: S603 (fixed commands)
-
-
-def ensure_postgres_database(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        return
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=config["HOST"],
-        port=config["PORT"] or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-            print(f"Created database {config['NAME']}.")
-    connection.close()
 
 
 def prepare_archive(settings: Settings) -> None:
@@ -319,7 +297,7 @@ def main() -> int:
             "(benchmarks/requirements-datasette.txt)."
         )
     wrk = loadtest.ensure_wrk()
-    ensure_postgres_database(settings.database_url)
+    create_database_if_missing(settings.database_url)
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
 
     import django

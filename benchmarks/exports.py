@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from databases import create_database_if_missing  # noqa: E402 (benchmarks/ is on the path)
 
 WORDS = (
     "accord alliance ambassador bilateral border ceasefire cooperation counterpart delegation "
@@ -34,29 +37,6 @@ WORDS = (
 SPEAKERS = 50
 PER_CONFERENCE = 50
 RECENT_YEAR = 2025  # the newest rows (--small of them) fall in this year; the others before it
-
-
-def create_database_if_missing(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        return
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=config["HOST"],
-        port=config["PORT"] or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-            print(f"Created database {config['NAME']}.")
-    connection.close()
 
 
 def text(rng: random.Random, i: int) -> str:
