@@ -308,7 +308,7 @@ def export_queries(client, url) -> tuple[int, int, int]:
     return len(before), len(streaming), len(content.decode().splitlines())
 
 
-def test_exports_stream_in_two_queries_whatever_the_number_of_rows(client, monkeypatch):
+def test_exports_stream_in_three_queries_whatever_the_number_of_rows(client, monkeypatch):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 7)  # many cursor chunks, still one query
     monkeypatch.setattr(exports, "ROWS_PER_PIECE", 5)
     make_statements(1)
@@ -317,12 +317,13 @@ def test_exports_stream_in_two_queries_whatever_the_number_of_rows(client, monke
     Conference.objects.all().delete()
     make_statements(60)
     big = [export_queries(client, f"/statements/export.{f}") for f in ("csv", "json", "ndjson")]
-    # Nothing is read until the body is consumed; then two queries, for 1 row or for 60.
-    assert small == [(0, 2, 2), (0, 2, 3), (0, 2, 1)]  # every role, then the statements
-    assert big == [(0, 2, 61), (0, 2, 62), (0, 2, 60)]
+    # Nothing is read until the body is consumed; then three queries, for 1 row or for 60:
+    # every role, every topic, then the statements.
+    assert small == [(0, 3, 2), (0, 3, 3), (0, 3, 1)]
+    assert big == [(0, 3, 61), (0, 3, 62), (0, 3, 60)]
     topic = Statement.objects.first().topics.first()
     filtered = f"/statements/export.csv?topic={topic.slug}&country=NO&year=2020"
-    assert export_queries(client, filtered) == (1, 2, 61)  # the topic's slug is looked up once
+    assert export_queries(client, filtered) == (1, 3, 61)  # the topic's slug is looked up once
 
 
 def test_command_writes_the_same_csv_as_the_view(client, archive):
