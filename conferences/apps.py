@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 
 class ConferencesConfig(AppConfig):
@@ -8,7 +8,7 @@ class ConferencesConfig(AppConfig):
     verbose_name = "Podium archive"
 
     def ready(self):
-        from . import permalinks
+        from . import caching, permalinks
         from .models import Statement
 
         # Why a signal: see conferences/permalinks.py (cascades delete statements too).
@@ -17,3 +17,7 @@ class ConferencesConfig(AppConfig):
             sender=Statement,
             dispatch_uid="podium-retire-deleted-statement",
         )
+        # Any change to the archive: this process reads the archive's version again at once
+        # (conferences/caching.py), so its own cached pages never outlive the change.
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(caching.forget_version, dispatch_uid=f"podium-forget-version-{name}")

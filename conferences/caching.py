@@ -1,42 +1,94 @@
-"""The statement list's counts (the total and the facets) kept in Django's cache.
+"""What the public pages keep in Django's cache: the statement list's counts (the total and the
+facets) and its ranked ids, and whole public pages.
 
-Counting a million statements takes a second or more per facet, and the unfiltered list is the
-most visited page of all, so its counts are cached. The key holds a version of the archive read in
-one cheap query (every part comes from an index): the latest change to a conference (publishing,
-withdrawing and editing save it), the latest change to a statement, the highest statement id and
-the number of retired ids (a deleted or merged statement leaves one). Publishing therefore changes
-every key at once; nothing needs to be deleted, and old entries simply expire.
+Counting a million statements takes a second or more per facet, and rendering a page costs more
+than serving it from memory, so both are cached. Every key holds a version of the archive read in
+one cheap query (each part comes from an index): the newest history record of every archive
+table (django-simple-history writes one for every save and delete of an organisation, speaker,
+alias, role, topic, conference, source, statement and statement topic, importer included), the
+latest change to a conference and to a statement (for bulk paths that write no history), the
+highest statement id, and the number of retired ids, corrections and reports. Publishing, an edit
+or a rename therefore changes every key at once; nothing is ever deleted, old entries expire.
 
-Bulk `QuerySet.update()` calls bypass `updated_at`; the timeout bounds how long such a change can
-go unseen. The cache is Django's default one: local memory per process, or Redis when REDIS_URL is
-set (config/settings.py).
+A process reads the version at most once every VERSION_TTL seconds: a save in this process makes
+it read again at once (`forget_version`, connected in apps.py), and other processes and nodes see
+the change within VERSION_TTL. The cache is Django's default one: local memory per process, or
+Redis when REDIS_URL is set (config/settings.py). A `QuerySet.update()` that bypasses both history
+and `updated_at` goes unseen until TIMEOUT.
 """
 
+import functools
 import hashlib
+import time
 
+from django.apps import apps
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
+from django.http import HttpResponse
 
-from .models import Conference, RetiredStatement, Statement
+from .models import Conference, Correction, RetiredStatement, Statement, StatementReport
 
 TIMEOUT = 10 * 60  # seconds; a backstop only, the version changes the key on every publish
+VERSION_TTL = 0.5  # seconds a process trusts the version it read last
 PREFIX = "podium:list"
+PAGE_PREFIX = "podium:page"
+
+_versions: dict[str, tuple[float, str]] = {}  # database alias -> (good until, version)
+
+
+def _history_tables() -> list[tuple[str, str]]:
+    """(table, primary key column) of every history table of the archive."""
+    tables = []
+    for model in apps.get_app_config("conferences").get_models():
+        if model._meta.db_table.startswith("conferences_historical"):
+            tables.append((model._meta.db_table, model._meta.pk.column))
+    return sorted(tables)
 
 
 def archive_version(using: str = "default") -> str:
-    """A short string that changes whenever what the public list counts can have changed."""
+    """A short string that changes whenever what a public page shows can have changed."""
     conference = Conference._meta.db_table
     statement = Statement._meta.db_table
     retired = RetiredStatement._meta.db_table
-    sql = (
-        f"SELECT (SELECT MAX(updated_at) FROM {conference}), "  # noqa: S608 (table names only)
-        f"(SELECT MAX(updated_at) FROM {statement}), (SELECT MAX(id) FROM {statement}), "
-        f"(SELECT COUNT(*) FROM {retired})"
-    )
+    # Table and column names come from _meta only: nothing here is user input.
+    parts = [
+        f"(SELECT MAX(updated_at) FROM {conference})",  # noqa: S608
+        f"(SELECT MAX(updated_at) FROM {statement})",  # noqa: S608
+        f"(SELECT MAX(id) FROM {statement})",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {retired})",  # noqa: S608
+        # Corrections and reports keep no history of their own; a count sees deletions too.
+        *(
+            f"(SELECT COUNT(*) FROM {model._meta.db_table})"  # noqa: S608
+            for model in (Correction, StatementReport)
+        ),
+        *(f"(SELECT MAX({pk}) FROM {table})" for table, pk in _history_tables()),  # noqa: S608
+    ]
+    sql = "SELECT " + ", ".join(parts)
     with connections[using].cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
     return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
+
+
+def current_version(using: str = "default") -> str:
+    """`archive_version`, read again only when VERSION_TTL has passed or this process saved."""
+    now = time.monotonic()
+    held = _versions.get(using)
+    if held is not None and held[0] > now:
+        return held[1]
+    version = archive_version(using)
+    _versions[using] = (now + VERSION_TTL, version)
+    return version
+
+
+def forget_version(sender=None, **kwargs) -> None:
+    """A receiver of post_save, post_delete and m2m_changed: after a change to the archive, this
+    process reads the version again (now, and once more when the transaction commits, so that a
+    version read in between is not trusted)."""
+    if sender is not None and sender._meta.app_label != "conferences":
+        return
+    _versions.clear()
+    transaction.on_commit(_versions.clear, robust=True)
 
 
 def params_key(params) -> str:
@@ -56,3 +108,39 @@ def get_or_compute(name: str, version: str, params, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def page_key(request, version: str) -> str:
+    """One page as one visitor asks for it: scheme, host, path and query string as sent (the
+    pages print absolute links, so the host is part of the page)."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"{PAGE_PREFIX}:{version}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def cached_page(view):
+    """Serve a public GET page from the cache while the archive's version is unchanged.
+
+    Only complete 200 answers that set no cookie are kept, as (content type, body): the
+    middleware adds its headers to a cached page as to a fresh one. The pages wrapped must show
+    the same to everyone (no user, no CSRF token, no session): the public site does."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = page_key(request, current_version())
+        kept = cache.get(key)
+        if kept is not None:
+            content_type, content = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            cache.set(key, (response["Content-Type"], response.content), TIMEOUT)
+        return response
+
+    return wrapper

@@ -24,6 +24,21 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache and reads the archive's version afresh: a page or a
+    count kept by an earlier test (whose rows were rolled back) is never served to the next."""
+    from django.core.cache import cache
+
+    from conferences import caching
+
+    cache.clear()
+    caching._versions.clear()
+    yield
+    cache.clear()
+    caching._versions.clear()
+
+
 @pytest.fixture
 def editor(client, db):
     """A staff member of the Editors group (made by a data migration), logged in.

@@ -80,11 +80,13 @@ def test_second_visit_reads_the_counts_from_the_cache(client):
     archive()
     first = queries(client, "/statements/?year=2021")
     second = queries(client, "/statements/?year=2021&page=1")
-    # Only the cache version, the page's rows and their speakers' roles remain.
-    assert second == 3 < first
+    # Another address (page=1), so the page itself is rendered again, but the counts and the
+    # archive's version (read a moment ago) are kept: only the page's rows and their speakers'
+    # roles remain.
+    assert second == 2 < first
     # A search ranked by relevance keeps its ranked ids in the cache as well.
     first = queries(client, "/statements/?q=fisheries")
-    assert queries(client, "/statements/?q=fisheries&page=1") == 3 < first
+    assert queries(client, "/statements/?q=fisheries&page=1") == 2 < first
 
 
 def test_publishing_changes_the_cache_key(client, admin_user):

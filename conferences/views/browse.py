@@ -7,7 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import permalinks
+from .. import caching, permalinks
 from ..charts import monthly_counts, timeline
 from ..models import Conference, Speaker, Statement, Topic
 from .statements import published_statements, with_roles
@@ -30,6 +30,7 @@ def topics_with_counts():
     )
 
 
+@caching.cached_page
 def home(request):
     context = {
         "conferences": Conference.objects.published().select_related("host")[:10],
@@ -39,6 +40,7 @@ def home(request):
     return render(request, "conferences/home.html", context)
 
 
+@caching.cached_page
 def conference_list(request):
     published = Conference.objects.published()
     years = list(
@@ -60,6 +62,7 @@ def conference_list(request):
     return render(request, "conferences/conference_list.html", context)
 
 
+@caching.cached_page
 def conference_detail(request, year, month, day, slug):
     try:
         date = datetime.date(year, int(month), int(day))
@@ -93,6 +96,7 @@ def conference_detail(request, year, month, day, slug):
     return render(request, "conferences/conference_detail.html", context)
 
 
+@caching.cached_page
 def speaker_list(request):
     speakers = speakers_with_counts().annotate(
         last=Max("statements__conference__date", filter=PUBLISHED)
@@ -100,6 +104,7 @@ def speaker_list(request):
     return render(request, "conferences/speaker_list.html", {"speakers": speakers})
 
 
+@caching.cached_page
 def speaker_detail(request, slug):
     speaker = get_object_or_404(speakers_with_counts().select_related("organization"), slug=slug)
     statements = published_statements().filter(speaker=speaker)
@@ -118,10 +123,12 @@ def speaker_detail(request, slug):
     return render(request, "conferences/speaker_detail.html", context)
 
 
+@caching.cached_page
 def topic_list(request):
     return render(request, "conferences/topic_list.html", {"topics": topics_with_counts()})
 
 
+@caching.cached_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     children = list(topic.children.all())

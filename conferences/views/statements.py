@@ -65,6 +65,7 @@ def active_filters(statement_filter, params) -> list[tuple[str, str]]:
     return active
 
 
+@caching.cached_page
 def statement_list(request):
     statement_filter = StatementFilter(request.GET, queryset=published_statements())
     filtered = statement_filter.qs
@@ -72,7 +73,7 @@ def statement_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     # The total and the facets are counted once per version of the archive (see caching.py).
-    version = caching.archive_version(filtered.db)
+    version = caching.current_version(filtered.db)
     found, count = caching.get_or_compute(
         "counts", version, params, lambda: facets_and_total(filtered, params)
     )
@@ -154,6 +155,7 @@ def statement_redirect(request, public_id, rest):
     return redirect(statement, permanent=True)
 
 
+@caching.cached_page
 def statement_detail(request, public_id):
     try:
         statement = (

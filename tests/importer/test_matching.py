@@ -5,8 +5,10 @@ further source (a StatementReport) rather than a new statement."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import IntegrityError
 
+from conferences import workflow
 from conferences.importer.matching import align, match_quotes, tokens, words
 from conferences.importer.service import build_preview, make_plan, preview_json
 from conferences.importer.writer import write
@@ -384,5 +386,6 @@ def test_an_editor_files_reports_of_public_statements_under_a_new_draft(client, 
     report = StatementReport.objects.get()
     assert (report.statement, report.source.conference) == (briefing, draft)
     assert "Norland Wire" not in client.get(briefing.get_absolute_url()).content.decode()
-    Conference.objects.filter(pk=draft.pk).update(status=Conference.Status.PUBLISHED)
+    workflow.move(draft, Conference.Status.REVIEW, editor)
+    workflow.move(draft, Conference.Status.PUBLISHED, User.objects.create_superuser("chief"))
     assert "Norland Wire" in client.get(briefing.get_absolute_url()).content.decode()
