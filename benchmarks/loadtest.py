@@ -1,7 +1,8 @@
 """The load side of `make bench` (benchmarks/bench.py): the servers it starts and stops, and wrk.
 
 Every server runs in its own process group and is stopped by its id (SIGTERM, then SIGKILL after
-15 s); wrk runs once to warm up and once measured, and its `--latency` output is read here.
+15 s); wrk runs once to warm up and once measured, with benchmarks/percentiles.lua, whose lines
+(p50, p95, p99) are read here; so is the resident memory of the servers' workers (/proc).
 """
 
 import contextlib
@@ -20,13 +21,24 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+PERCENTILES_SCRIPT = Path(__file__).resolve().with_name("percentiles.lua")
+
 
 @dataclass
 class Result:
     requests_per_second: float
     p50_ms: float
+    p95_ms: float
     p99_ms: float
     errors: int
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A process's resident memory in kB (/proc's kB: 1,024 bytes): now and at its peak."""
+
+    rss_kb: int  # VmRSS
+    peak_kb: int  # VmHWM: the highest VmRSS since the process started (a worker: since its fork)
 
 
 # Installing wrk ----------------------------------------------------------------------------------
@@ -162,27 +174,69 @@ def drain(url: str, connections: int, pgid: int, timeout: float = 120) -> None:
         used = now
 
 
+# Memory -------------------------------------------------------------------------------------------
+
+
+def memory_from_status(text: str) -> Memory | None:
+    """VmRSS and VmHWM from the text of /proc/<pid>/status; None without them (a zombie)."""
+    fields = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB$", text, re.M))
+    if len(fields) != 2:
+        return None
+    return Memory(rss_kb=int(fields["VmRSS"]), peak_kb=int(fields["VmHWM"]))
+
+
+def process_memory(pid: int) -> Memory | None:
+    """The resident memory of one process; None when it has exited."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # exited meanwhile
+        return None
+    return memory_from_status(text)
+
+
+def children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is `pid` (a gunicorn master's workers), in order."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[1]) == pid:  # fields after the name: state, ppid, …
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def worker_memory(master: int) -> list[Memory]:
+    """The resident memory of each worker of a server (the children of its master process)."""
+    return [memory for pid in children(master) if (memory := process_memory(pid))]
+
+
 # wrk ----------------------------------------------------------------------------------------------
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
-
-def duration_ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()
-    return float(number) * _UNITS[unit]
+def percentile_ms(output: str, percentile: int) -> float:
+    """A `PODIUM_P<n>_US <microseconds>` line of benchmarks/percentiles.lua, in ms."""
+    match = re.search(rf"^PODIUM_P{percentile}_US (\d+)$", output, re.M)
+    if not match:
+        raise ValueError(
+            f"No PODIUM_P{percentile}_US line in wrk's output: was it run with "
+            f"-s {PERCENTILES_SCRIPT.name}?"
+        )
+    return int(match.group(1)) / 1000
 
 
 def parse_wrk(output: str) -> Result:
-    """Requests/s, p50 and p99 (ms) and errors (non-2xx answers, timeouts) from wrk --latency."""
+    """Requests/s, p50, p95 and p99 (ms, from benchmarks/percentiles.lua's lines: exact
+    microseconds, where --latency rounds and has no p95) and errors (non-2xx answers, timeouts)."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = duration_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
-    p99 = duration_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    p50, p95, p99 = (percentile_ms(output, percentile) for percentile in (50, 95, 99))
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
         errors += int(match.group(1))
     if match := re.search(r"Socket errors:.*timeout (\d+)", output):
         errors += int(match.group(1))
-    return Result(rps, p50, p99, errors)
+    return Result(rps, p50, p95, p99, errors)
 
 
 def run_length(seconds: int, one_response: float, connections: int, workers: int) -> int:
@@ -204,8 +258,8 @@ def measure(
     log: Path,
     settle: Callable[[], None],
 ) -> Result:
-    """A warm-up run, `settle()` (waits for what it left in flight), then the measured run (its
-    output kept in `log`)."""
+    """A warm-up run, `settle()` (waits for what it left in flight), then the measured run with
+    benchmarks/percentiles.lua (its output kept in `log`)."""
     common = ["-t", str(threads), "-c", str(connections), "--timeout", "30s"]
     if warmup > 0:
         subprocess.run(  # noqa: S603 (fixed command)
@@ -213,7 +267,7 @@ def measure(
         )
         settle()
     done = subprocess.run(  # noqa: S603 (fixed command)
-        [wrk, *common, "--latency", "-d", f"{seconds}s", url],
+        [wrk, *common, "--latency", "-s", str(PERCENTILES_SCRIPT), "-d", f"{seconds}s", url],
         check=True,
         capture_output=True,
         text=True,

@@ -1,12 +1,17 @@
 """The table `make bench` prints (benchmarks/bench.py): one row per Podium page, beside its
-Datasette equivalent when there is one, with the ratios Podium/Datasette and Podium/floor."""
+Datasette equivalent when there is one, with the ratios Podium/Datasette and Podium/floor; the
+workers' memory; issue 7's goals, met or not."""
 
 import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from loadtest import Result
+from loadtest import Memory, Result
+
+# Issue 7's goals beside the ratios: p95 of these pages (ms), memory per Podium worker (MB).
+P95_GOALS_MS = {"facets1": 50, "facets2": 50, "search": 100}
+WORKER_MEMORY_GOAL_MB = 150
 
 
 @dataclass
@@ -35,9 +40,10 @@ def table(cases: list[Case], results: dict[str, Result]) -> str:
     by_key = {case.key: case for case in cases}
     floor = results["floor"].requests_per_second
     lines = [
-        "| Page | Podium URL | req/s | p50 ms | p99 ms | first ms | Datasette | req/s | p50 ms "
-        "| p99 ms | first ms | Podium/Datasette | Podium/floor |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Page | Podium URL | req/s | p50 ms | p95 ms | p99 ms | first ms | Datasette | req/s "
+        "| p50 ms | p95 ms | p99 ms | first ms | Podium/Datasette | Podium/floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     notes = []
     for case in cases:
@@ -56,39 +62,88 @@ def table(cases: list[Case], results: dict[str, Result]) -> str:
                 "–" if ratio is None else f"{ratio:,.1f}x",
             ]
         else:
-            cells += ["–", "", "", "", "", ""]
+            cells += ["–", "", "", "", "", "", ""]
         cells.append(f"{mine.requests_per_second / floor:.2f}" if floor else "–")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join([*lines, "", "Datasette URLs:", "", *notes])
 
 
-def goals(cases: list[Case], results: dict[str, Result]) -> str:
+def goals(
+    cases: list[Case], results: dict[str, Result], memory: dict[str, list[Memory]] | None = None
+) -> str:
     """Issue 7's goals, each met or not: 10x Datasette on the facet and search pages, the
-    permalink at half the floor."""
+    permalink at half the floor, p95 within 50 ms on the facet pages and 100 ms on search, and
+    (given the workers' memory) at most 150 MB per Podium worker."""
     by_key = {case.key: case for case in cases}
 
     def versus(key: str) -> float:
         theirs = results[by_key[key].pair].requests_per_second
         return results[key].requests_per_second / theirs if theirs else float("inf")
 
+    lines = []
+    for key in ("facets1", "facets2", "search"):
+        ratio = versus(key)
+        label = f"{by_key[key].label}: at least 10x Datasette"
+        lines.append(verdict(label, ratio >= 10.0, f"{ratio:,.2f}x"))
     floor = results["floor"].requests_per_second
-    checks = [
-        (f"{by_key[key].label}: at least 10x Datasette", versus(key), 10.0, "x")
-        for key in ("facets1", "facets2", "search")
-    ]
     permalink = results["permalink"].requests_per_second / floor if floor else 0.0
-    checks.append(("Permalink: at least half the floor", permalink, 0.5, " of the floor"))
-    return "\n".join(
-        f"- {label}: {'met' if value >= goal else 'NOT met'} ({value:,.2f}{unit})"
-        for label, value, goal, unit in checks
+    lines.append(
+        verdict(
+            "Permalink: at least half the floor", permalink >= 0.5, f"{permalink:,.2f} of the floor"
+        )
+    )
+    for key, limit in P95_GOALS_MS.items():
+        result, label = results[key], f"{by_key[key].label}: p95 at most {limit} ms"
+        if not result.requests_per_second:  # wrk reads 0 ms when no response finished
+            lines.append(verdict(label, False, "none finished within the run"))
+        else:
+            lines.append(verdict(label, result.p95_ms <= limit, f"{number(result.p95_ms)} ms"))
+    if memory is not None:
+        lines.append(memory_goal(memory.get("podium", []), "- Memory: "))
+    return "\n".join(lines)
+
+
+def verdict(label: str, met: bool, detail: str) -> str:
+    return f"- {label}: {'met' if met else 'NOT met'} ({detail})"
+
+
+def megabytes(kb: int) -> str:
+    return f"{kb / 1024:,.0f} MB"
+
+
+def memory_goal(workers: list[Memory], prefix: str = "Goal: ") -> str:
+    """At most 150 MB (peak RSS) per Podium worker."""
+    label = f"{prefix}at most {WORKER_MEMORY_GOAL_MB} MB per Podium worker"
+    if not workers:
+        return f"{label}: not measured (no worker found)"
+    peak = max(worker.peak_kb for worker in workers)
+    met = peak <= WORKER_MEMORY_GOAL_MB * 1024
+    return f"{label}: {'met' if met else 'NOT met'} (peak {megabytes(peak)})"
+
+
+def memory_line(memory: dict[str, list[Memory]]) -> str:
+    """Each worker's peak and current resident memory, Podium's against the goal."""
+
+    def each(attribute: str) -> str:
+        return "; ".join(
+            f"{side.capitalize()} "
+            + (", ".join(megabytes(getattr(w, attribute)) for w in workers) or "no worker found")
+            for side, workers in memory.items()
+        )
+
+    return (
+        f"Worker memory (peak RSS, VmHWM): {each('peak_kb')}. "
+        f"After the runs (VmRSS): {each('rss_kb')}. "
+        f"{memory_goal(memory.get('podium', []))}."
     )
 
 
 def timings(result: Result, case: Case) -> list[str]:
     first = number(case.first_ms) if case.first_ms else "–"
     if not result.requests_per_second:  # no response finished within the run
-        return [rate(result, case), "–", "–", first]
-    return [rate(result, case), number(result.p50_ms), number(result.p99_ms), first]
+        return [rate(result, case), "–", "–", "–", first]
+    percentiles = (result.p50_ms, result.p95_ms, result.p99_ms)
+    return [rate(result, case), *(number(value) for value in percentiles), first]
 
 
 def rate(result: Result, case: Case) -> str:
