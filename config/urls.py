@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -6,7 +7,7 @@ from conferences.sitemaps import SITEMAPS
 from conferences.views import healthz, robots_txt
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.PODIUM_ADMIN_URL, admin.site.urls),  # "admin/" unless PODIUM_ADMIN_URL says
     # An index of one sitemap per section, each paginated (10,000 URLs a page).
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

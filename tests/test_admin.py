@@ -183,8 +183,7 @@ def test_editor_cannot_delete(client, demo, editor):
 def test_anonymous_and_non_staff_are_sent_to_login(client, demo, model):
     url = admin_url(model, "changelist")
     assert client.get(url)["Location"] == f"/admin/login/?next={url}"
-    User.objects.create_user("reader", password="not-a-real-password-42")
-    client.login(username="reader", password="not-a-real-password-42")
+    client.force_login(User.objects.create_user("reader", password="not-a-real-password-42"))
     assert client.get(url)["Location"] == f"/admin/login/?next={url}"
 
 
