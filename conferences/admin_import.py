@@ -6,23 +6,30 @@ back from the posted fields, so a failed save shows the page exactly as the edit
 """
 
 import hashlib
+import logging
 import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .import_forms import ImportForm
 from .importer.resolve import find_speaker
-from .importer.service import Preview, RowDecision, build_preview, make_plan
+from .importer.service import ImportRefused, Preview, RowDecision, build_preview, make_plan
 from .importer.writer import DuplicateSource, NewSpeaker, write
 from .models import Conference, Speaker, Statement, Topic
 from .reports import quote_diff
 
+logger = logging.getLogger(__name__)
+
 NEW = "new"
+DATABASE_DOWN = (
+    "Nothing was saved: the database did not answer during the save. Your text and choices "
+    "are kept below: save again in a minute."
+)
 PUBLIC = (Conference.Status.PUBLISHED, Conference.Status.WITHDRAWN)
 DIGITS = re.compile(r"[0-9]{1,18}")
 MATCHED_FIDELITY = {"verbatim": "verbatim transcript", "near_verbatim": "near-verbatim"}
@@ -228,12 +235,16 @@ def import_view(request, model_admin):
     for name in ("kind", "default_speaker", "paraphrases"):
         data.setdefault(name, form.fields[name].initial or ("auto" if name == "kind" else ""))
     data["default_speaker"] = data["default_speaker"] or ""
-    preview = build_preview(
-        data["text"],
-        kind=data["kind"],
-        default_speaker=data["default_speaker"],
-        paraphrases=bool(data["paraphrases"]),
-    )
+    try:
+        preview = build_preview(
+            data["text"],
+            kind=data["kind"],
+            default_speaker=data["default_speaker"],
+            paraphrases=bool(data["paraphrases"]),
+        )
+    except ImportRefused as exc:  # more statements than one import takes
+        form.add_error("file" if data.get("file") else "text", str(exc))
+        return TemplateResponse(request, TEMPLATE, context)
     key = preview_key(data)
     saving = request.POST.get("action") == "save"
     if saving and request.POST.get("preview_key") != key:
@@ -302,6 +313,12 @@ def import_view(request, model_admin):
         result = write(plan)
     except DuplicateSource as exc:
         context["errors"].append(str(exc))
+    except (OperationalError, InterfaceError):
+        # The connection dropped or the database stopped (the writer's transaction is rolled
+        # back). The page is shown again with the editor's text and choices; if the database is
+        # still down, the middleware's 503 page gives them back instead.
+        logger.warning("The database did not answer while an import was saved.", exc_info=True)
+        context["errors"].append(DATABASE_DOWN)
     except (ValueError, DatabaseError) as exc:
         context["errors"].append(f"Nothing was saved: {exc}")
     else:

@@ -52,6 +52,9 @@ STOP_WORDS = frozenset(
 
 _TOKEN = re.compile(r"(?P<neg>-+)?(?:\"(?P<phrase>[^\"]*)\"?|(?P<word>[^\s\"]+))")
 _WORD_CHARS = re.compile(r"[^\W_]+")  # letters and digits, as both tokenizers see words
+# What neither engine takes in a string: NUL (PostgreSQL refuses it) and lone surrogates (no
+# UTF-8 for them; a command-line argument that is not UTF-8 arrives as such). Both separate words.
+_UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def parse(query: str) -> list[list[Term]]:
     Terms with no letter or digit and terms made only of stop words are dropped; so is any
     alternative without a positive term (an exclusion alone would match nearly everything).
     An empty list means the query asks for nothing."""
-    query = (query or "").replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    query = _UNSENDABLE.sub(" ", query or "")[:MAX_QUERY_LENGTH]
     clauses: list[list[Term]] = [[]]
     pending_or = False
     count = 0

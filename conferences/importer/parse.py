@@ -18,11 +18,10 @@ from .dates import (
     parse_date,
     place_from_line,
 )
-from .dialects import find_labels
 from .names import is_title_word
 from .records import ParsedDocument, Turn
 from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
-from .transcript import block_start_labels, parse_transcript
+from .transcript import body_labels, parse_transcript
 
 __all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
 
@@ -47,9 +46,7 @@ def parse(
     for i in glued:
         lines[i] = Line(lines[i].start, lines[i].start, "")
     wrapped = is_wrapped(lines[body_from:])
-    labels = [lab for lab in find_labels(lines, view.text) if lab.line_index >= body_from]
-    if wrapped:
-        labels = block_start_labels(labels, lines)
+    labels = body_labels(lines, view.text, wrapped, body_from)
     if kind == "auto":
         kind = _guess_kind(labels, view.text)
         warnings.append(f"kind detected: {kind}")
@@ -62,7 +59,9 @@ def parse(
     if glued or chrome_lines:
         warnings.append(f"page chrome left out: {len(glued) + len(chrome_lines)} line(s)")
     if kind == "transcript":
-        result = parse_transcript(view.text, lines, wrapped, body_from, haystack, default_speaker)
+        result = parse_transcript(
+            view.text, lines, wrapped, body_from, haystack, default_speaker, labels
+        )
         header = result.header_lines
         turns, speakers = result.turns, result.speakers
         warnings += result.warnings

@@ -15,17 +15,42 @@ from .writer import ImportPlan, NewSpeaker, PlannedReport, PlannedStatement
 KINDS = ("auto", "transcript", "article")
 
 
+# The preview shows every statement with its choices and the save posts them back, about eight
+# fields each (1,216 statements posted 10,016): 2,000 stay within DATA_UPLOAD_MAX_NUMBER_FIELDS
+# (20,000, config/settings.py), past which Django refuses the save with a bare 400, and the page
+# stays a few megabytes. One conference's transcript has a few hundred; 2 MB of one-line turns
+# has 82,240 (a preview of 126 MB that took minutes).
+MAX_STATEMENTS = 2_000
+
+
 class ImportRefused(ValueError):
     """Input that cannot be imported; the message is meant for the editor."""
 
 
+def file_size(size: int) -> str:
+    """A size as an editor reads it: 10.0 MB, 1.5 KB, 100 bytes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size:,} byte{'s' if size != 1 else ''}"
+
+
+def too_large(what: str, size: int, limit: int | None = None) -> str:
+    """The refusal of a text or file over the import limit, naming both sizes."""
+    limit = settings.PODIUM_IMPORT_MAX_BYTES if limit is None else limit
+    shown, allowed = file_size(size), file_size(limit)
+    if shown == allowed:  # 2,097,153 bytes against 2,097,152: both would read "2.0 MB"
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    return (
+        f"The {what} is {shown}; Podium imports at most {allowed} at a time. Split it into parts."
+    )
+
+
 def decode(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
-    limit = settings.PODIUM_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ImportRefused(
-            f"The file is {len(data):,} bytes; Podium imports at most {limit:,} bytes at once."
-        )
+    if len(data) > settings.PODIUM_IMPORT_MAX_BYTES:
+        raise ImportRefused(too_large("file", len(data)))
     if b"\x00" in data:
         raise ImportRefused("This is not a text file (it contains NUL bytes).")
     try:
@@ -45,12 +70,9 @@ def normal_newlines(text: str) -> str:
 def check_text(text: str) -> str:
     """The text as it will be stored (plain line ends), or a clear refusal."""
     text = normal_newlines(text)
-    limit = settings.PODIUM_IMPORT_MAX_BYTES
     size = len(text.encode("utf-8"))
-    if size > limit:
-        raise ImportRefused(
-            f"The text is {size:,} bytes; Podium imports at most {limit:,} at once."
-        )
+    if size > settings.PODIUM_IMPORT_MAX_BYTES:
+        raise ImportRefused(too_large("text", size))
     if "\x00" in text:
         raise ImportRefused("The text contains NUL characters; paste plain text.")
     if not text.strip():
@@ -111,6 +133,11 @@ def build_preview(
 ) -> Preview:
     text = check_text(text)
     doc = parse(text, kind=kind, paraphrases=paraphrases, default_speaker=default_speaker or None)
+    if len(doc.turns) > MAX_STATEMENTS:
+        raise ImportRefused(
+            f"The text holds {len(doc.turns):,} statements; Podium imports at most "
+            f"{MAX_STATEMENTS:,} at a time. Split it into parts."
+        )
     speakers, per_turn = resolve_speakers(doc, default_speaker)
     suggester = TopicSuggester()
     rows = [

@@ -119,6 +119,12 @@ def _content(
     return chosen, chrome
 
 
+def body_labels(lines: list[Line], view: str, wrapped: bool, body_from: int) -> list[Label]:
+    """The speaker labels of the body: one pass of find_labels over every line."""
+    labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
+    return block_start_labels(labels, lines) if wrapped else labels
+
+
 def parse_transcript(
     view: str,
     lines: list[Line],
@@ -126,10 +132,12 @@ def parse_transcript(
     body_from: int,
     haystack: str,
     default_speaker: str | None,
+    labels: list[Label] | None = None,
 ) -> TranscriptResult:
-    labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
-    if wrapped:
-        labels = block_start_labels(labels, lines)
+    """`labels`: body_labels() of the same lines when the caller has them already (parse() has:
+    finding them again doubled the time of a long text)."""
+    if labels is None:
+        labels = body_labels(lines, view, wrapped, body_from)
     result = TranscriptResult([], [])
     first = labels[0].line_index if labels else len(lines)
     opening = opening_lines(lines, first, body_from)

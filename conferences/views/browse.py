@@ -66,7 +66,7 @@ def conference_list(request):
 def conference_detail(request, year, month, day, slug):
     try:
         date = datetime.date(year, int(month), int(day))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a number past C's long
         raise Http404("No such date.") from exc
     try:
         conference = Conference.objects.published().select_related("host").get(date=date, slug=slug)

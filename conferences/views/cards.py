@@ -2,17 +2,19 @@
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from ..cards import card_hash, card_name, render_card
-from .statements import not_published, published_statements
+from .statements import not_published, possible_id, published_statements
 
 CARD_MAX_AGE = 60 * 60 * 24
 
 
 def statement_card(request, public_id):
+    if not possible_id(public_id):
+        raise Http404("No such statement.")
     statement = published_statements().filter(public_id=public_id).first()
     if statement is None:  # a merged id's card is its successor's; a deleted one's is gone
         return not_published(request, public_id, follow=card_url, page=False)

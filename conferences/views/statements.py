@@ -11,6 +11,7 @@ from ..citations import citations, json_ld_script_text, quote_metadata
 from ..facets import facets_and_total, toggled
 from ..filters import StatementFilter
 from ..models import Conference, Role, Statement
+from ..models.archive import PUBLIC_ID_LENGTH
 from ..reports import reported_by
 from ..search import headline_html
 
@@ -25,6 +26,12 @@ def published_statements():
         .select_related("speaker", "conference", "conference__host")
         .prefetch_related(roles)
     )
+
+
+def possible_id(public_id: str) -> bool:
+    """Whether `public_id` could name a statement, live or retired: no id is longer, and
+    PostgreSQL refuses a string with a NUL in it (a 500 on /s/%00/ before this check)."""
+    return len(public_id) <= PUBLIC_ID_LENGTH and "\x00" not in public_id
 
 
 def with_roles(statements) -> list:
@@ -149,6 +156,8 @@ def not_published(request, public_id, follow=Statement.get_absolute_url, page=Tr
 
 def statement_redirect(request, public_id, rest):
     """Any cosmetic suffix after the id leads to the one canonical permalink."""
+    if not possible_id(public_id):
+        raise Http404("No such statement.")
     statement = Statement.objects.published().filter(public_id=public_id).first()
     if statement is None:
         return not_published(request, public_id)
@@ -157,6 +166,8 @@ def statement_redirect(request, public_id, rest):
 
 @caching.cached_page
 def statement_detail(request, public_id):
+    if not possible_id(public_id):
+        raise Http404("No such statement.")
     try:
         statement = (
             published_statements()

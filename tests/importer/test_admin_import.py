@@ -200,7 +200,7 @@ def test_bad_input_is_a_form_error(client, editor, data, message):
 def test_oversized_text_is_refused(client, editor, settings):
     settings.PODIUM_IMPORT_MAX_BYTES = 100
     html = client.post(URL, form_data()).content.decode()
-    assert "Podium imports at most 100 at once." in html
+    assert "Podium imports at most 100 bytes at a time. Split it into parts." in html
 
 
 def test_text_without_statements_says_so(client, editor):
