@@ -236,8 +236,11 @@ def quotation_json_ld(statement, role, url: str) -> dict:
         "creator": creator,
         "isPartOf": event,
     }
-    if statement.source and statement.source.url:
-        data["citation"] = statement.source.url
+    source_url = statement.source.url.strip() if statement.source else ""
+    # As the pages' http_url filter: a javascript: or data: URL stored before the model refused
+    # them must not be offered to search engines and link previews as the quote's source.
+    if source_url.lower().startswith(("http://", "https://")):
+        data["citation"] = source_url
     return data
 
 

@@ -5,7 +5,7 @@ from django import forms
 from . import corrections
 from .importer.service import normal_newlines
 from .models import SourceDocument, SpeakerAlias, Statement
-from .models.archive import content_hash
+from .models.archive import WebURLFormField, content_hash
 from .names import normalize_name
 
 
@@ -126,7 +126,7 @@ def correction_note_required(changed: list[str]) -> str:
 
 
 class SourceDocumentForm(forms.ModelForm):
-    url = forms.URLField(label="URL", required=False, max_length=500, assume_scheme="https")
+    url = WebURLFormField(label="URL", required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = SourceDocument

@@ -1,11 +1,16 @@
 """What was said: conferences, their source documents, statements and topics."""
 
 import hashlib
+import re
 import secrets
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +23,49 @@ PUBLIC_ID_LENGTH = 8
 
 def new_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+# Only web addresses become links on the public pages: a javascript:, data: or vbscript: URL would
+# run in the reader's browser, and ftp:, mailto: or file: ones are no source a reader can open.
+URL_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+\-]*):")
+WEB_URL_MESSAGE = (
+    "Enter a web address starting with http:// or https://; “%(scheme)s:” addresses are refused."
+)
+
+
+@deconstructible
+class WebURLValidator(URLValidator):
+    """Django's URLValidator for http(s) addresses only. Another scheme is refused with a message
+    that names it; a malformed address keeps Django's "Enter a valid URL."."""
+
+    def __init__(self):
+        super().__init__(schemes=["http", "https"])
+
+    def __call__(self, value):
+        found = URL_SCHEME.match(value) if isinstance(value, str) else None
+        if found and found[1].lower() not in self.schemes:
+            scheme = found[1].lower()
+            raise ValidationError(WEB_URL_MESSAGE, code="scheme", params={"scheme": scheme})
+        super().__call__(value)
+
+
+validate_web_url = WebURLValidator()
+
+
+class WebURLFormField(forms.URLField):
+    """A form's URL field that accepts http(s) addresses only."""
+
+    default_validators = [validate_web_url]
+
+
+class WebURLField(models.URLField):
+    """A URLField for http(s) addresses only: refused in model validation (full_clean) and in
+    every form made from the model. Django's own URLField also takes ftp(s)."""
+
+    default_validators = [validate_web_url]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebURLFormField, **kwargs})
 
 
 def content_hash(text: str) -> str:
@@ -154,7 +202,9 @@ class SourceDocument(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = WebURLField(
+        max_length=500, blank=True, help_text="Where the text was published: an http(s) address."
+    )
     outlet = models.ForeignKey(
         Organization,
         null=True,
