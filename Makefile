@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test superuser lint format migrate demo bench-importer bench clean
+.PHONY: run test superuser lint format migrate demo bench-importer bench load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -61,6 +61,12 @@ $(DATASETTE_VENV)/.installed: benchmarks/requirements-datasette.txt
 # BENCH_DATABASE_URL, BENCH_STATEMENTS, BENCH_SECONDS… are read from the environment.
 bench: $(VENV)/.runtime $(DATASETTE_VENV)/.installed
 	$(PY) benchmarks/bench.py
+
+# 64 clients for 60 s on a mix of real URLs, then again with PostgreSQL restarted halfway (it
+# restarts the whole cluster serving LOAD_DATABASE_URL; LOAD_RESTART=0 skips that run). See
+# benchmarks/README.md; LOAD_DATABASE_URL, LOAD_STATEMENTS, LOAD_SECONDS… from the environment.
+load: $(VENV)/.runtime
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) $(DATASETTE_VENV) staticfiles .pytest_cache .ruff_cache

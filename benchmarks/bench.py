@@ -21,7 +21,6 @@ import datetime
 import io
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -80,8 +79,7 @@ class Settings:
 
 
 def run(command: list[str], **options) -> None:
-    print("$", " ".join(str(part) for part in command), flush=True)
-    subprocess.run(command, check=True, cwd=ROOT, **options)  # noqa: S603 (fixed commands)
+    loadtest.run(command, ROOT, **options)
 
 
 def prepare_archive(settings: Settings) -> None:
@@ -271,16 +269,7 @@ def postgres_version() -> str:
 
 
 def environment(settings: Settings) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=settings.database_url,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or "bench-" + os.urandom(24).hex(),
-        DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
+    return loadtest.production_environment(settings.database_url, HOST, "bench")
 
 
 def main() -> int:

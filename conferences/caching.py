@@ -15,25 +15,45 @@ it read again at once (`forget_version`, connected in apps.py), and other proces
 the change within VERSION_TTL. The cache is Django's default one: local memory per process, or
 Redis when REDIS_URL is set (config/settings.py). A `QuerySet.update()` that bypasses both history
 and `updated_at` goes unseen until TIMEOUT.
+
+When the database does not answer (a restart, a failover), a page already in the cache is served
+under the last version this process read, for STALE_FOR seconds after that read at most, marked
+`X-Podium-Cache: stale`; any other page answers 503 (conferences/middleware.py).
 """
 
 import functools
 import hashlib
 import time
+from typing import NamedTuple
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.http import HttpResponse
 
 from .models import Conference, Correction, RetiredStatement, Statement, StatementReport
 
 TIMEOUT = 10 * 60  # seconds; a backstop only, the version changes the key on every publish
 VERSION_TTL = 0.5  # seconds a process trusts the version it read last
+# Seconds after its last read of the version that a process still serves cached pages under it
+# while the database does not answer: a restart takes seconds; a longer outage ends in the 503
+# page rather than in ever older pages.
+STALE_FOR = 5 * 60
+STALE_HEADER = "X-Podium-Cache"
 PREFIX = "podium:list"
 PAGE_PREFIX = "podium:page"
 
-_versions: dict[str, tuple[float, str]] = {}  # database alias -> (good until, version)
+
+class Held(NamedTuple):
+    """The version a process read last, kept past VERSION_TTL for page_version's fallback."""
+
+    good_until: float  # monotonic seconds
+    version: str
+    read_at: float
+    stale: bool  # the database failed since: until good_until, page_version does not ask it
+
+
+_versions: dict[str, Held] = {}  # database alias -> Held; forget_version empties it
 
 
 def _history_tables() -> list[tuple[str, str]]:
@@ -74,11 +94,31 @@ def current_version(using: str = "default") -> str:
     """`archive_version`, read again only when VERSION_TTL has passed or this process saved."""
     now = time.monotonic()
     held = _versions.get(using)
-    if held is not None and held[0] > now:
-        return held[1]
+    if held is not None and held.good_until > now and not held.stale:
+        return held.version
     version = archive_version(using)
-    _versions[using] = (now + VERSION_TTL, version)
+    _versions[using] = Held(now + VERSION_TTL, version, now, stale=False)
     return version
+
+
+def page_version(using: str = "default") -> tuple[str, bool]:
+    """The version whole pages are keyed under, and whether it is only the last one known.
+
+    While the database does not answer, that is the version read last (STALE_FOR seconds ago at
+    most), so that pages already in the cache are still served; the database is then asked again
+    once per VERSION_TTL only, so that when connecting hangs rather than fails, one request per
+    VERSION_TTL waits for it, not every one."""
+    now = time.monotonic()
+    held = _versions.get(using)
+    if held is not None and held.stale and held.good_until > now:
+        return held.version, True
+    try:
+        return current_version(using), False
+    except (OperationalError, InterfaceError):
+        if held is None or now - held.read_at > STALE_FOR:
+            raise
+        _versions[using] = held._replace(good_until=now + VERSION_TTL, stale=True)
+        return held.version, True
 
 
 def forget_version(sender=None, **kwargs) -> None:
@@ -122,20 +162,26 @@ def cached_page(view):
 
     Only complete 200 answers that set no cookie are kept, as (content type, body): the
     middleware adds its headers to a cached page as to a fresh one. The pages wrapped must show
-    the same to everyone (no user, no CSRF token, no session): the public site does."""
+    the same to everyone (no user, no CSRF token, no session): the public site does. While the
+    database does not answer, a page in the cache is served marked stale (see page_version)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = page_key(request, current_version())
+        version, stale = page_version()
+        key = page_key(request, version)
         kept = cache.get(key)
         if kept is not None:
             content_type, content = kept
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            if stale:
+                response[STALE_HEADER] = "stale"
+            return response
         response = view(request, *args, **kwargs)
         if (
-            response.status_code == 200
+            not stale  # the database answered the view but not the version: key unknown
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
