@@ -5,6 +5,8 @@ which production (DJANGO_DEBUG off) must set: without them the process refuses t
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,19 +58,24 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_countries",
     "simple_history",
+    "axes",  # failed logins and lockouts (AXES_* below)
     "conferences",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # security headers first
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files before any session or auth work
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (not static files)
     "django.contrib.sessions.middleware.SessionMiddleware",  # sessions for the admin login
     "django.middleware.common.CommonMiddleware",  # trailing slashes, disallowed user agents
+    "conferences.import_forms.ImportSizeMiddleware",  # an oversized paste: 413 saying so
     "django.middleware.csrf.CsrfViewMiddleware",  # CSRF tokens on every form post
     "django.contrib.auth.middleware.AuthenticationMiddleware",  # request.user
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each change, for history
     "django.contrib.messages.middleware.MessageMiddleware",  # flash messages in the admin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # no framing by other sites
+    "conferences.middleware.DatabaseUnavailableMiddleware",  # database down: 503 page, not 500
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,11 +103,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Keep connections open between requests and check them before reuse.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "600"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that does not answer at all holds a worker at most this long per try
+    # (the system's default is about two minutes), so the 503 page comes quickly.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
     # Podium's queries are short; JIT compiling them costs more than it saves (measured on the
     # export of 100,000 rows: about 380 ms of 1.3 s).
     # work_mem 32MB: a word found in a fifth of a million statements makes a GIN bitmap that 4MB
     # turns lossy, and every row on a lossy page is re-tokenised (count: 9.8 s -> 0.7 s).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=32MB"
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off -c work_mem=32MB"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -124,6 +136,46 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+
+# Failed logins (django-axes): after 5 wrong passwords for one username from one address, that
+# pair is refused (429, templates/lockout.html) until the cool-off ends or `manage.py
+# axes_reset` clears it. The pair, not the address alone, so that a newsroom behind one
+# address keeps working and nobody elsewhere can lock an editor out by guessing at the name.
+# Axes reads the address from REMOTE_ADDR, unless PODIUM_PROXY_COUNT says how many proxies of
+# ours (nginx, a load balancer) stand in front: the client's address is then read from
+# X-Forwarded-For, that many hops from the right (conferences/client_address.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a right password forgets the earlier wrong ones
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests: a wait, not a lack of rights (403)
+# No banner at start-up: the log goes to stdout, where `export_archive -` writes its data.
+# Lockouts are still logged (warnings of the "axes" logger).
+AXES_VERBOSE = False
+PODIUM_PROXY_COUNT = int(os.environ.get("PODIUM_PROXY_COUNT", "0") or "0")
+AXES_CLIENT_IP_CALLABLE = "conferences.client_address.client_address"
+# Minutes a locked-out pair waits; at least 1 (axes reads no cool-off as "locked for good").
+PODIUM_LOGIN_COOLOFF_MINUTES = os.environ.get("PODIUM_LOGIN_COOLOFF_MINUTES", "").strip() or "15"
+if not PODIUM_LOGIN_COOLOFF_MINUTES.isdigit() or int(PODIUM_LOGIN_COOLOFF_MINUTES) < 1:
+    raise ImproperlyConfigured(
+        "PODIUM_LOGIN_COOLOFF_MINUTES must be a whole number of minutes, 1 or more "
+        f"(got {PODIUM_LOGIN_COOLOFF_MINUTES!r})."
+    )
+PODIUM_LOGIN_COOLOFF_MINUTES = int(PODIUM_LOGIN_COOLOFF_MINUTES)
+AXES_COOLOFF_TIME = timedelta(minutes=PODIUM_LOGIN_COOLOFF_MINUTES)
+
+# Where the admin lives (config/urls.py), e.g. "editors-desk/"; robots.txt names it only when
+# it is the well-known default, since a custom prefix is worth keeping out of public files.
+PODIUM_ADMIN_URL = os.environ.get("PODIUM_ADMIN_URL", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/", PODIUM_ADMIN_URL):
+    raise ImproperlyConfigured(
+        "PODIUM_ADMIN_URL must be a path of letters, digits, '-' and '_' separated by '/', "
+        f"e.g. 'admin/' or 'editors-desk/' (got {PODIUM_ADMIN_URL!r})."
+    )
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -150,11 +202,56 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# HTTPS and security headers. Production (DJANGO_DEBUG off) is HTTPS-only by default; a
+# deployment that serves plain http (e.g. on 127.0.0.1, as `make bench` does) switches off what
+# it must: DJANGO_SECURE_SSL_REDIRECT=0 and DJANGO_SECURE_COOKIES=0 (HSTS is only ever sent
+# over https, but DJANGO_SECURE_HSTS_SECONDS=0 turns it off too).
+#
+# Podium sits behind a proxy that ends TLS and forwards plain http, naming the scheme the client
+# used in X-Forwarded-Proto. The proxy MUST set that header itself, overwriting any value the
+# client sent: otherwise a client on plain http could claim "https" and never be redirected.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe /healthz over plain http (Django matches the path without its "/").
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "").strip() or ("0" if DEBUG else "31536000")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading asks browser makers to hard-code HTTPS for the whole registered domain and every
+# subdomain, is accepted only from the apex domain and takes months to undo: the domain owner's
+# decision, not Podium's. Off unless DJANGO_SECURE_HSTS_PRELOAD=1; while it is off, the deploy
+# check's reminder about it (security.W021) is silenced on purpose.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Search words are in Podium's URLs: no other site gets them in a Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from Podium's own static files,
+# so no inline script, inline style attribute or event handler runs. JSON-LD data blocks
+# (<script type="application/ld+json">) are not executed and need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "json": {"()": "config.logs.JsonFormatter"},
     },
     "handlers": {
         "stdout": {
@@ -162,8 +259,24 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": "plain",
         },
+        "stdout_json": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Every 5xx (an error, with its traceback) and 4xx (a warning) as one JSON line, once:
+        # not passed on to the plain handler or to Django's own "django" logger.
+        "django.request": {
+            "handlers": ["stdout_json"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Axes logs every sign-in at INFO; failures and lockouts are warnings, which are kept.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The largest text an editor may import at once (bytes of UTF-8).
