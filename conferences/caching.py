@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connections, transaction
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.http import HttpResponse
 
 from .models import Conference, Correction, RetiredStatement, Statement, StatementReport
@@ -54,6 +54,9 @@ class Held(NamedTuple):
 
 
 _versions: dict[str, Held] = {}  # database alias -> Held; forget_version empties it
+# The clock VERSION_TTL and STALE_FOR are measured on; tests hold it still (tests/conftest.py), so
+# that whether a request reads the version again never depends on how fast the machine is.
+clock = time.monotonic
 
 
 def _history_tables() -> list[tuple[str, str]]:
@@ -92,7 +95,7 @@ def archive_version(using: str = "default") -> str:
 
 def current_version(using: str = "default") -> str:
     """`archive_version`, read again only when VERSION_TTL has passed or this process saved."""
-    now = time.monotonic()
+    now = clock()
     held = _versions.get(using)
     if held is not None and held.good_until > now and not held.stale:
         return held.version
@@ -108,7 +111,7 @@ def page_version(using: str = "default") -> tuple[str, bool]:
     most), so that pages already in the cache are still served; the database is then asked again
     once per VERSION_TTL only, so that when connecting hangs rather than fails, one request per
     VERSION_TTL waits for it, not every one."""
-    now = time.monotonic()
+    now = clock()
     held = _versions.get(using)
     if held is not None and held.stale and held.good_until > now:
         return held.version, True
@@ -169,7 +172,14 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        version, stale = page_version()
+        # The version comes from the database the page's own reads come from (a replica for a
+        # public read, conferences/routers.py), never from the primary while the page is read
+        # from a replica: a replica behind the primary would then store its older page under
+        # the primary's newer version, where it would stay (the version having moved on
+        # already) until TIMEOUT. Read from one replica, a page is at least as new as its
+        # version. The list view's counts do the same
+        # (current_version(filtered.db)).
+        version, stale = page_version(router.db_for_read(Statement))
         key = page_key(request, version)
         kept = cache.get(key)
         if kept is not None:

@@ -25,13 +25,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(monkeypatch):
     """Each test starts with an empty cache and reads the archive's version afresh: a page or a
-    count kept by an earlier test (whose rows were rolled back) is never served to the next."""
+    count kept by an earlier test (whose rows were rolled back) is never served to the next.
+
+    The caching clock stands still: the version is read again after a change to the archive
+    (a signal) or when a test moves the clock on, never because the machine happened to be slow
+    (query counts would then depend on timing)."""
     from django.core.cache import cache
 
     from conferences import caching
 
+    monkeypatch.setattr(caching, "clock", lambda: 1000.0)
     cache.clear()
     caching._versions.clear()
     yield

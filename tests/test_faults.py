@@ -451,7 +451,7 @@ def test_cached_pages_are_served_while_the_database_is_down_for_stale_for_second
     client, quote, monkeypatch
 ):
     now = [1000.0]
-    monkeypatch.setattr(caching.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(caching, "clock", lambda: now[0])
     reads = []  # every time the version is asked of the database, answered or not
     read = caching.archive_version
     monkeypatch.setattr(

@@ -84,7 +84,7 @@ def test_another_process_change_shows_within_the_version_ttl(client, quote, monk
     once this process has read the archive's version again, VERSION_TTL seconds later."""
     url = quote.get_absolute_url()
     now = [1000.0]
-    monkeypatch.setattr(caching.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(caching, "clock", lambda: now[0])
     assert "Ilse Varnholt" in client.get(url).content.decode()
     assert post_save.disconnect(dispatch_uid="podium-forget-version-save")
     try:
