@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test superuser lint format migrate demo bench-importer bench load clean
+.PHONY: run serve test superuser lint format migrate demo bench-importer bench load cluster clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +31,31 @@ demo: migrate
 run: demo
 	@echo "Podium at http://$(HOST):$(PORT)/  (admin login: run 'make superuser' first)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production on this machine: gunicorn (config/gunicorn.py) with DJANGO_DEBUG=0, after migrating
+# and collecting the static files (WhiteNoise serves them). Plain http on $(HOST):$(PORT) unless the
+# caller sets DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_COOKIES, DJANGO_ALLOWED_HOSTS or
+# GUNICORN_BIND. DJANGO_SECRET_KEY: the caller's, else one generated once into var/secret_key;
+# the nodes of a cluster must all be given the same key, or a login on one is invalid on the rest.
+serve: $(VENV)/.runtime
+	@set -e; \
+	if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		if [ ! -s var/secret_key ]; then \
+			mkdir -p var; \
+			(umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key); \
+			echo "Generated a secret key into var/secret_key."; \
+		fi; \
+		DJANGO_SECRET_KEY=$$(cat var/secret_key); \
+	fi; \
+	export DJANGO_SECRET_KEY DJANGO_DEBUG=0 \
+		DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+		DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+		DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py collectstatic --noinput -v0; \
+	echo "Podium (production settings) at http://$$GUNICORN_BIND/"; \
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 superuser: migrate
 	$(PY) manage.py createsuperuser
@@ -67,6 +92,12 @@ bench: $(VENV)/.runtime $(DATASETTE_VENV)/.installed
 # benchmarks/README.md; LOAD_DATABASE_URL, LOAD_STATEMENTS, LOAD_SECONDS… from the environment.
 load: $(VENV)/.runtime
 	$(PY) benchmarks/load.py
+
+# Two gunicorn nodes behind nginx on 127.0.0.1 (8001, 8002, nginx on 8080): an editor's import
+# through nginx, a publish seen across nodes, a node killed under load (see benchmarks/cluster.py;
+# CLUSTER_DATABASE_URL and CLUSTER_REDIS_URL from the environment). Installs nginx if missing.
+cluster: $(VENV)/.runtime
+	$(PY) benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) $(DATASETTE_VENV) staticfiles .pytest_cache .ruff_cache

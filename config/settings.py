@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # security headers first
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files before any session or auth work
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (not static files)
+    "conferences.replica_middleware.PublicReadMiddleware",  # public GET/HEAD: read a replica
     "django.contrib.sessions.middleware.SessionMiddleware",  # sessions for the admin login
     "django.middleware.common.CommonMiddleware",  # trailing slashes, disallowed user agents
     "conferences.import_forms.ImportSizeMiddleware",  # an oversized paste: 413 saying so
@@ -114,6 +115,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # turns lossy, and every row on a lossy page is re-tokenised (count: 9.8 s -> 0.7 s).
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off -c work_mem=32MB"
 
+# DATABASE_REPLICA_URLS: read-only copies of the primary (docs/replication.md), separated by
+# commas, become the aliases replica1, replica2…, with the primary's connection options.
+# conferences/routers.py sends public reads there and everything else to "default"; unset, there
+# is no replica and no router. In tests a replica mirrors the default test database.
+PODIUM_READ_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
+    _replica = dj_database_url.parse(_url)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {_number} is not a copy of DATABASE_URL's database "
+            f"(engine {_replica['ENGINE']}, the primary's is {DATABASES['default']['ENGINE']})."
+        )
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+            _replica[_key] = DATABASES["default"][_key]
+        for _key in ("connect_timeout", "options"):
+            _replica.setdefault("OPTIONS", {})[_key] = DATABASES["default"]["OPTIONS"][_key]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    PODIUM_READ_REPLICAS.append(f"replica{_number}")
+if PODIUM_READ_REPLICAS:
+    DATABASE_ROUTERS = ["conferences.routers.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The statement list's counts are cached (conferences/caching.py): local memory per process by
@@ -126,6 +150,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions (the editors' logins) live in the database, which every node shares. With REDIS_URL
+# they are also read through Redis (cached_db): a node finds a session in Redis whichever node
+# wrote it, and a Redis that restarts empty or stops answering logs nobody out (reads fall back to
+# the database). Not with the per-process cache: a logout would linger in other processes' copies.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -182,12 +212,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Files Podium makes itself (share cards); a shared storage in a cluster (see issue 9).
+# Files Podium makes itself (share cards). Each node may keep its own: cards are also kept in the
+# cache, which REDIS_URL shares between nodes (conferences/views/cards.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("PODIUM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("PODIUM_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

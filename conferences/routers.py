@@ -1,0 +1,98 @@
+"""Which database answers: the primary ("default") or a read replica (DATABASE_REPLICA_URLS).
+
+Every write goes to the primary. A read goes to a replica only inside a request that
+conferences/replica_middleware.py marked as a public read (an anonymous GET or HEAD outside the
+admin), and only while that request has written nothing and no transaction is open on the
+primary: a request that wrote, and code inside `transaction.atomic`, read their own writes from
+the primary. Everything outside such a request (the admin, the importer, management commands,
+the tests by default) reads from the primary.
+
+One request reads from one replica from start to end (picked in turn, per process): its queries
+see one state of the archive, and the version that keys the page cache (conferences/caching.py)
+is read from the same replica as the page it keys, so that a page is never stored under a
+version newer than the data it shows.
+
+Replication lag: a replica shows a change only once it has replayed it, usually well under a
+second, longer under load or after a network cut. Until then an anonymous reader may still see
+the archive as it was (a conference published a moment ago missing, a correction not yet shown),
+and two replicas may briefly disagree; editors, signed in, read from the primary and see their
+own changes at once. Only the archive's own tables (this app's models) are ever read from a
+replica: sessions, users, permissions and login records always come from the primary.
+"""
+
+import itertools
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+REPLICA_APPS = {"conferences"}  # app labels whose reads may go to a replica
+
+
+@dataclass
+class PublicRead:
+    """One public request: the replica it reads from, and whether it has written since."""
+
+    alias: str
+    wrote: bool = False
+
+
+_current: ContextVar[PublicRead | None] = ContextVar("podium_public_read", default=None)
+_turns = itertools.count()  # next() on a count is atomic under the GIL: safe across threads
+
+
+def replicas() -> list[str]:
+    """The replica aliases settings.py made from DATABASE_REPLICA_URLS (none when unset)."""
+    return list(getattr(settings, "PODIUM_READ_REPLICAS", []))
+
+
+def begin_public_read():
+    """Mark the current request as a public read on the next replica in turn; returns the token
+    for `end_public_read`, or None when no replica is configured."""
+    aliases = replicas()
+    if not aliases:
+        return None
+    return _current.set(PublicRead(aliases[next(_turns) % len(aliases)]))
+
+
+def resume_public_read(public: PublicRead):
+    """Mark the current code as part of the request `public` again (a streaming answer's
+    chunks); returns the token for `end_public_read`."""
+    return _current.set(public)
+
+
+def end_public_read(token) -> None:
+    if token is not None:
+        _current.reset(token)
+
+
+def current_public_read() -> PublicRead | None:
+    return _current.get()
+
+
+class PrimaryReplicaRouter:
+    """DATABASE_ROUTERS entry, set by settings.py when DATABASE_REPLICA_URLS names replicas."""
+
+    def db_for_read(self, model, **hints):
+        public = _current.get()
+        if (
+            public is None
+            or public.wrote
+            or model._meta.app_label not in REPLICA_APPS
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block  # reading its own writes
+        ):
+            return DEFAULT_DB_ALIAS
+        return public.alias
+
+    def db_for_write(self, model, **hints):
+        public = _current.get()
+        if public is not None:
+            public.wrote = True  # from now on this request reads its own writes
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # the replicas hold the primary's data: a row from one relates to the other
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == DEFAULT_DB_ALIAS  # replicas copy the primary's schema; they are read-only
