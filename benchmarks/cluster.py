@@ -199,9 +199,7 @@ crossing leaves at dawn on Monday.
 
 
 def ensure_nginx() -> str:
-    path = shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() and "/usr/sbin/nginx")
-    if path:
-        return path
+    return loadtest.ensure_debian_program("nginx")
     print("nginx is missing: installing Debian's package.", flush=True)
     apt = ["apt-get", "install", "-y", "nginx"]
     command = apt if os.geteuid() == 0 else ["sudo", *apt]

@@ -67,13 +67,34 @@ def production_environment(database_url: str, host: str, name: str, **extra: str
     return env
 
 
-# Installing wrk ----------------------------------------------------------------------------------
+# Installing Debian's tools -----------------------------------------------------------------------
+
+
+def find_program(name: str) -> str | None:
+    """`name` on the PATH, or in /usr/sbin (nginx lives there, off a plain user's PATH)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin")
+
+
+def ensure_debian_program(name: str) -> str:
+    """The path of the program `name`, from Debian's package of that name when it is missing."""
+    path = find_program(name)
+    if path:
+        return path
+    print(f"{name} is missing: installing Debian's package.", flush=True)
+    apt = ["apt-get", "install", "-y", name]
+    command = apt if os.geteuid() == 0 else ["sudo", *apt]
+    print("$", " ".join(command), flush=True)
+    subprocess.run(command, check=True)  # noqa: S603 (a fixed command)
+    path = find_program(name)
+    if not path:
+        sys.exit(
+            f"{name} could not be installed; install it (apt-get install {name}) and run again."
+        )
+    return path
 
 
 def ensure_wrk() -> str:
-    path = shutil.which("wrk")
-    if path:
-        return path
+    return ensure_debian_program("wrk")
     print("wrk is missing: installing Debian's package.", flush=True)
     apt = ["apt-get", "install", "-y", "wrk"]
     command = apt if os.geteuid() == 0 else ["sudo", *apt]
