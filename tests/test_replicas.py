@@ -9,9 +9,6 @@ another connection and sees only what was committed.
 
 import copy
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +26,7 @@ from conferences.views import statement_detail
 
 from .importer.test_admin_import import URL as IMPORT_URL
 from .importer.test_admin_import import form_data, save_data
+from .settings_probe import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICAS = ["replica1", "replica2"]
@@ -319,11 +317,7 @@ PROBE = (
 
 
 def settings_with(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
-    return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
+    return run_probe(PROBE, **env)
 
 
 def test_replica_urls_become_aliases_with_the_primarys_options():

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .settings_probe import run_probe
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = (
@@ -16,12 +18,7 @@ PROBE = (
 
 
 def run_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
+    return run_probe(PROBE, **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -8,9 +8,6 @@ Redis database 15 under a key prefix of their own, and delete only their own key
 """
 
 import datetime
-import os
-import subprocess
-import sys
 import uuid
 from importlib import import_module
 from pathlib import Path
@@ -33,6 +30,7 @@ from conferences.views import cards as card_views
 
 from . import test_cards
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
+from .settings_probe import run_probe
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +81,7 @@ SESSION_PROBE = (
 
 
 def session_engine(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
-    run = subprocess.run(
-        [sys.executable, "-c", SESSION_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
+    run = run_probe(SESSION_PROBE, **env)
     assert run.returncode == 0, run.stderr
     return run.stdout.strip()
 

@@ -1,0 +1,20 @@
+"""Settings as a fresh process reads them from the environment (config/settings.py reads it once,
+at import): the tests of settings run a small probe in a subprocess."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables the probe never inherits from the test run: each test sets the ones it means.
+INHERITED_NOT = ("DJANGO_", "DATABASE_", "REDIS_")
+
+
+def run_probe(code: str, **env) -> subprocess.CompletedProcess:
+    """Run `code` (Python) with config.settings and `env` on top of a clean environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(INHERITED_NOT)}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
