@@ -26,6 +26,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0 (got {value!r}).")
+    return seconds
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -140,16 +151,31 @@ if PODIUM_READ_REPLICAS:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The statement list's counts are cached (conferences/caching.py): local memory per process by
-# default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares one cache between processes.
+# Pages, counts and share cards are cached (conferences/caching.py): local memory per process by
+# default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares one cache between processes and nodes.
+# The cache is only ever a shortcut, so a Redis that stops answering must not stop the site:
+# django-redis's IGNORE_EXCEPTIONS turns a failed read into a miss and a failed write into
+# nothing (each logged by "django_redis.cache"), and pages are rendered from the database
+# meanwhile. REDIS_TIMEOUT (seconds, default 0.5) bounds each connect and each command, so a
+# Redis host that has gone silent costs a request that long per cache call, not a hung worker.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_TIMEOUT = env_seconds("REDIS_TIMEOUT", 0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions (the editors' logins) live in the database, which every node shares. With REDIS_URL
 # they are also read through Redis (cached_db): a node finds a session in Redis whichever node
 # wrote it, and a Redis that restarts empty or stops answering logs nobody out (reads fall back to
@@ -305,6 +331,9 @@ LOGGING = {
             "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # A cache call that failed and was ignored (Redis down, REDIS_URL above): one JSON line
+        # each, with the exception's type and message, so an outage shows in the logs.
+        "django_redis.cache": {"handlers": ["stdout_json"], "level": "ERROR", "propagate": False},
         # Axes logs every sign-in at INFO; failures and lockouts are warnings, which are kept.
         "axes": {"level": "WARNING"},
     },

@@ -1,9 +1,9 @@
 """Settings come from the environment; production refuses to start half-configured."""
 
-import os
-import subprocess
-import sys
+import json
 from pathlib import Path
+
+import pytest
 
 from .settings_probe import run_probe
 
@@ -70,23 +70,50 @@ CACHE_PROBE = (
     "import django; django.setup(); from django.core.cache import cache; "
     "from django.conf import settings; "
     "print(settings.CACHES['default']['BACKEND']); "
+    "print(sorted(settings.CACHES['default'].get('OPTIONS', {}).items())); "
     "cache.set('podium-settings-probe', 'shared', 30); print(cache.get('podium-settings-probe'))"
 )
 
 
-def test_the_cache_is_local_memory_unless_redis_url_names_a_server():
-    def probe(**env):
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
-        clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
-        run = subprocess.run(
-            [sys.executable, "-c", CACHE_PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout.split()
+def cache_probe(**env) -> list[str]:
+    run = run_probe(CACHE_PROBE, **env)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.splitlines()
 
-    assert probe() == ["django.core.cache.backends.locmem.LocMemCache", "shared"]
+
+def test_the_cache_is_local_memory_unless_redis_url_names_a_server():
+    assert cache_probe() == ["django.core.cache.backends.locmem.LocMemCache", "[]", "shared"]
     # The machine's Redis (127.0.0.1:6379, as CI has it): a value set in one process is there.
-    assert probe(REDIS_URL="redis://127.0.0.1:6379/15") == [
-        "django.core.cache.backends.redis.RedisCache",
+    assert cache_probe(REDIS_URL="redis://127.0.0.1:6379/15") == [
+        "django_redis.cache.RedisCache",
+        "[('IGNORE_EXCEPTIONS', True), ('SOCKET_CONNECT_TIMEOUT', 0.5), ('SOCKET_TIMEOUT', 0.5)]",
         "shared",
     ]
+
+
+def test_a_redis_that_is_not_there_makes_misses_not_errors():
+    # Nothing listens on port 1 of this machine: the set and the get fail, and are ignored.
+    lines = cache_probe(REDIS_URL="redis://127.0.0.1:1/0", REDIS_TIMEOUT="0.2")
+    logged = [json.loads(line) for line in lines if line.startswith("{")]
+    assert [line for line in lines if not line.startswith("{")] == [
+        "django_redis.cache.RedisCache",
+        "[('IGNORE_EXCEPTIONS', True), ('SOCKET_CONNECT_TIMEOUT', 0.2), ('SOCKET_TIMEOUT', 0.2)]",
+        "None",
+    ]
+    assert [(entry["logger"], entry["level"], entry["exception_type"]) for entry in logged] == [
+        ("django_redis.cache", "ERROR", "django_redis.exceptions.ConnectionInterrupted")
+    ] * 2
+    assert (
+        "Error 111 connecting to 127.0.0.1:1. Connection refused."
+        in (logged[0]["exception_message"])
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_redis_timeout_must_be_seconds_above_zero(value):
+    run = run_probe(CACHE_PROBE, REDIS_URL="redis://127.0.0.1:6379/15", REDIS_TIMEOUT=value)
+    assert run.returncode == 1
+    assert (
+        f"ImproperlyConfigured: REDIS_TIMEOUT must be a number of seconds above 0 (got {value!r})."
+        in run.stderr
+    )

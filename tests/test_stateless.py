@@ -30,7 +30,7 @@ from conferences.views import cards as card_views
 
 from . import test_cards
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
-from .settings_probe import run_probe
+from .settings_probe import redis_cache_settings, run_probe
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,7 @@ def shared_redis(settings):
     """The cache and sessions as config/settings.py sets them when REDIS_URL is set, under a key
     prefix of this test's own. Yields a raw Redis client and the prefix."""
     prefix = f"podium-test-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": prefix,
-        }
-    }
+    settings.CACHES = {"default": {**redis_cache_settings(REDIS), "KEY_PREFIX": prefix}}
     settings.SESSION_ENGINE = CACHED_DB
     raw = redis.Redis.from_url(REDIS)
     try:
