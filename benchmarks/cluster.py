@@ -16,8 +16,13 @@ Then:
 2. The imported conference is published through node 8001 (the workflow's two moves), and its
    public page is asked of node 8002 every 50 ms: the delay until it shows (goal: 1 s at most).
 3. wrk reads through nginx for 10 s; after 3 s node 8001 is killed (SIGKILL to its process
-   group). Requests, non-2xx/3xx answers and socket errors (goal: none failed).
-4. Everything started is stopped at the end, also on an error or Ctrl-C.
+   group: a crash). Requests, non-2xx/3xx answers and socket errors (goal: none failed).
+4. Node 8001 is started again, and nginx is asked until it passes a request to it again (goal:
+   within 30 s; nginx leaves a failed node out for fail_timeout, 10 s).
+5. wrk reads through nginx for 10 s again; after 3 s node 8002 is stopped with SIGTERM, as a
+   deploy or a scale-in stops a node (gunicorn finishes the requests under way). Goal: none
+   failed, and the node exits with status 0. Steps 4 and 5 together are a rolling restart.
+6. Everything started is stopped at the end, also on an error or Ctrl-C.
 
 Exits 1 when a goal is missed. Logs, nginx's configuration and wrk's output are in var/cluster/.
 """
@@ -27,7 +32,6 @@ import itertools
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -63,6 +67,7 @@ PUBLISH_GOAL = 1.0  # seconds until a conference published on one node shows on 
 POLL_EVERY = 0.05
 LOAD_SECONDS = 10
 KILL_AFTER = 3.0  # seconds into the read load
+REJOIN_WITHIN = 30  # seconds for a restarted node to get requests from nginx again
 LOAD_PATH = "/statements/"
 
 # Pure parts: nginx's configuration, wrk's output, the report --------------------------------------
@@ -160,13 +165,22 @@ def editor_report(exchanges: list[Exchange]) -> str:
     return "\n".join(lines)
 
 
-def failover_report(counts: WrkCounts, retried: int, seconds: int, killed_at: float) -> str:
+def failover_report(counts: WrkCounts, retried: int, seconds: int, event: str) -> str:
     errors = ", ".join(f"{name} {count}" for name, count in counts.socket_errors.items())
     return (
-        f"  {counts.requests} requests in {seconds} s through nginx; node killed at "
-        f"{killed_at:.1f} s.\n"
+        f"  {counts.requests} requests in {seconds} s through nginx; {event}.\n"
         f"  non-2xx/3xx answers: {counts.failed_responses}; socket errors: {errors}.\n"
         f"  requests nginx passed on to the other node after a failure: {retried}."
+    )
+
+
+def load_goal(name: str, counts: WrkCounts) -> Goal:
+    failed = counts.failed_responses + counts.socket_error_total
+    return Goal(
+        name,
+        failed == 0 and counts.requests > 0,
+        f"{counts.requests} requests, {counts.failed_responses} non-2xx/3xx, "
+        f"{counts.socket_error_total} socket errors",
     )
 
 
@@ -200,15 +214,6 @@ crossing leaves at dawn on Monday.
 
 def ensure_nginx() -> str:
     return loadtest.ensure_debian_program("nginx")
-    print("nginx is missing: installing Debian's package.", flush=True)
-    apt = ["apt-get", "install", "-y", "nginx"]
-    command = apt if os.geteuid() == 0 else ["sudo", *apt]
-    print("$", " ".join(command), flush=True)
-    subprocess.run(command, check=True)  # noqa: S603 (a fixed command)
-    path = shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() and "/usr/sbin/nginx")
-    if not path:
-        sys.exit("nginx could not be installed; install it (apt-get install nginx) and run again.")
-    return path
 
 
 def prepare(env: dict) -> str:
@@ -489,54 +494,103 @@ def import_and_publish(proxy: str, node_a: str, node_b: str, password: str) -> l
     return goals
 
 
-def failover(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
-    print(
-        f"\n3. Reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s; node 8001 is killed "
-        f"after {KILL_AFTER:.0f} s",
-        flush=True,
-    )
+def under_load(wrk: str, proxy: str, name: str, event) -> tuple[WrkCounts, str]:
+    """wrk reads LOAD_PATH through nginx for LOAD_SECONDS; KILL_AFTER seconds in, `event()` runs
+    and says what it did. Prints and returns wrk's counts and the event with its time."""
     log_path = OUTPUT / "nginx-access.log"
     log_start = log_path.stat().st_size if log_path.exists() else 0
-    command = [
-        wrk,
-        "-t",
-        "2",
-        "-c",
-        "8",
-        "-d",
-        f"{LOAD_SECONDS}s",
-        "--timeout",
-        "10s",
-        proxy + LOAD_PATH,
-    ]
+    command = [wrk, "-t", "2", "-c", "8", "-d", f"{LOAD_SECONDS}s", "--timeout", "10s"]
+    command.append(proxy + LOAD_PATH)
     print("$", " ".join(command), flush=True)
     started = time.monotonic()
     load = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
     try:
         time.sleep(KILL_AFTER)
-        loadtest.signal_group(victim, signal.SIGKILL)
-        killed_at = time.monotonic() - started
-        print(
-            f"  SIGKILL to process group {victim.pid} (node 8001) at {killed_at:.1f} s", flush=True
-        )
+        done = event()
+        happened = f"{done} at {time.monotonic() - started:.1f} s"
+        print(f"  {happened}", flush=True)
         output, _ = load.communicate(timeout=LOAD_SECONDS + 60)
     finally:
         if load.poll() is None:
             load.kill()
             load.wait()
-    (OUTPUT / "wrk-failover.txt").write_text(output)
+    (OUTPUT / f"wrk-{name}.txt").write_text(output)
     counts = parse_wrk_counts(output)
     with open(log_path) as log:
         log.seek(log_start)
         retried = retried_requests(log.read())
-    print(failover_report(counts, retried, LOAD_SECONDS, killed_at))
-    failed = counts.failed_responses + counts.socket_error_total
-    return Goal(
-        "a node killed under load",
-        failed == 0 and counts.requests > 0,
-        f"{counts.requests} requests, {counts.failed_responses} non-2xx/3xx, "
-        f"{counts.socket_error_total} socket errors",
+    print(failover_report(counts, retried, LOAD_SECONDS, happened))
+    return counts, happened
+
+
+def node_crash(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
+    """A node dies at once, as a machine that loses power or a process the kernel kills:
+    SIGKILL to its master and workers together, with requests under way."""
+    print(
+        f"\n3. Reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s; node 8001 is killed "
+        f"(SIGKILL) after {KILL_AFTER:.0f} s",
+        flush=True,
     )
+
+    def kill():
+        loadtest.signal_group(victim, signal.SIGKILL)
+        servers.reap(victim)
+        return f"SIGKILL to process group {victim.pid} (node 8001)"
+
+    counts, _ = under_load(wrk, proxy, "crash", kill)
+    return load_goal("a node killed under load", counts)
+
+
+def node_returns(servers: loadtest.Servers, env: dict, proxy: str) -> tuple[object, Goal]:
+    """The killed node is started again; nginx, which left it out after its failure, sends it
+    requests again once fail_timeout has passed (deploy/nginx.conf.template)."""
+    print("\n4. Node 8001 is started again; nginx is read until it answers from 8001", flush=True)
+    command, settings = gunicorn_command(NODE_PORTS[0])
+    node = servers.start(f"node-{NODE_PORTS[0]}-again", command, {**env, **settings})
+    started = time.monotonic()
+    loadtest.wait_until_up(servers, f"http://{HOST}:{NODE_PORTS[0]}/healthz")
+    up = time.monotonic() - started
+    target, client, asked = f"{HOST}:{NODE_PORTS[0]}", Client(), 0
+    while time.monotonic() - started < REJOIN_WITHIN:
+        asked += 1
+        status, headers, _ = client.request(proxy + "/healthz")
+        if status == 200 and headers.get("X-Upstream") == target:
+            back = time.monotonic() - started
+            print(
+                f"  node 8001 answered /healthz {up:.1f} s after its start; nginx passed it a "
+                f"request {back:.1f} s after its start (request {asked} through nginx)"
+            )
+            return node, Goal("the killed node back in service", True, f"after {back:.1f} s")
+        time.sleep(0.2)
+    print(f"  nginx did not pass node 8001 a request within {REJOIN_WITHIN} s ({asked} asked)")
+    return node, Goal("the killed node back in service", False, f"not within {REJOIN_WITHIN} s")
+
+
+def node_stop(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
+    """A node taken out of service as a deploy or a scale-in does: SIGTERM, after which
+    gunicorn stops taking connections and lets the requests under way finish."""
+    print(
+        f"\n5. Reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s; node 8002 is stopped "
+        f"(SIGTERM, gunicorn's graceful stop) after {KILL_AFTER:.0f} s",
+        flush=True,
+    )
+
+    def stop():
+        loadtest.signal_group(victim, signal.SIGTERM)
+        return f"SIGTERM to process group {victim.pid} (node 8002)"
+
+    counts, _ = under_load(wrk, proxy, "stop", stop)
+    try:
+        code = victim.wait(timeout=35)  # graceful_timeout is 30 s (config/gunicorn.py)
+        print(f"  node 8002 exited with status {code}")
+    except subprocess.TimeoutExpired:
+        print("  node 8002 had not exited 35 s after its SIGTERM")
+        code = None
+    servers.reap(victim)
+    goal = load_goal("a node stopped under load", counts)
+    if code != 0:
+        return Goal(goal.name, False, f"{goal.detail}; the node's exit status was {code}")
+    return goal
 
 
 def main() -> int:
@@ -608,7 +662,10 @@ def main() -> int:
             loadtest.wait_until_up(servers, url + "/healthz")
         goals += import_and_publish(proxy, node_urls[0], node_urls[1], password)
         connections.close_all()
-        goals.append(failover(wrk, servers, nodes[0], proxy))
+        goals.append(node_crash(wrk, servers, nodes[0], proxy))
+        _, back = node_returns(servers, env, proxy)
+        goals.append(back)
+        goals.append(node_stop(wrk, servers, nodes[1], proxy))
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:
         goals.append(Goal("the scenario ran to its end", False, str(error)))
     finally:

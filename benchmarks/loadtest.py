@@ -147,6 +147,14 @@ class Servers:
             process.log.close()
         self.processes = []
 
+    def reap(self, process: subprocess.Popen) -> int:
+        """Wait for a process stopped here on purpose and forget it: check_running() and stop()
+        no longer look at it. Its exit status."""
+        code = process.wait(timeout=60)
+        process.log.close()
+        self.processes.remove(process)
+        return code
+
     def check_running(self) -> None:
         for process in self.processes:
             if process.poll() is not None:

@@ -188,11 +188,23 @@ def test_the_editors_requests_are_reported_with_the_node_of_each():
 
 def test_the_failover_and_the_goals_are_reported():
     counts = WrkCounts(8003, 17, {"connect": 0, "read": 3, "write": 1, "timeout": 2})
-    assert cluster.failover_report(counts, 5, 10, 3.04) == (
-        "  8003 requests in 10 s through nginx; node killed at 3.0 s.\n"
+    event = "SIGKILL to process group 4242 (node 8001) at 3.0 s"
+    assert cluster.failover_report(counts, 5, 10, event) == (
+        "  8003 requests in 10 s through nginx; SIGKILL to process group 4242 (node 8001) "
+        "at 3.0 s.\n"
         "  non-2xx/3xx answers: 17; socket errors: connect 0, read 3, write 1, timeout 2.\n"
         "  requests nginx passed on to the other node after a failure: 5."
     )
+    assert cluster.load_goal("a node killed under load", counts) == Goal(
+        "a node killed under load", False, "8003 requests, 17 non-2xx/3xx, 6 socket errors"
+    )
+    clean = WrkCounts(9000, 0, {"connect": 0, "read": 0, "write": 0, "timeout": 0})
+    assert cluster.load_goal("a node stopped under load", clean) == Goal(
+        "a node stopped under load", True, "9000 requests, 0 non-2xx/3xx, 0 socket errors"
+    )
+    one_read_error = WrkCounts(9000, 0, {"connect": 0, "read": 1, "write": 0, "timeout": 0})
+    assert not cluster.load_goal("a node killed under load", one_read_error).met
+    assert not cluster.load_goal("no load at all", WrkCounts(0, 0, clean.socket_errors)).met
     goals = [
         Goal("editor through nginx", True, "7 requests succeeded, the node changed 4 times"),
         Goal("published on one node, public on the other", False, "1250 ms (goal ≤ 1000 ms)"),
