@@ -12,6 +12,12 @@ see one state of the archive, and the version that keys the page cache (conferen
 is read from the same replica as the page it keys, so that a page is never stored under a
 version newer than the data it shows.
 
+A replica that does not answer is left out: before a request is given a replica, that replica's
+connection is checked (opened if need be, health-checked once per request as Django does before
+the first query), and one that fails is skipped by this process for REPLICA_DOWN_FOR seconds,
+the next one in turn answering instead. With every replica down, public reads go to the primary.
+A replica found down is logged (a warning of the logger "conferences.routers") once per period.
+
 Replication lag: a replica shows a change only once it has replayed it, usually well under a
 second, longer under load or after a network cut. Until then an anonymous reader may still see
 the archive as it was (a conference published a moment ago missing, a correction not yet shown),
@@ -21,13 +27,19 @@ replica: sessions, users, permissions and login records always come from the pri
 """
 
 import itertools
+import logging
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 REPLICA_APPS = {"conferences"}  # app labels whose reads may go to a replica
+# Seconds a replica that failed to connect is left out by this process before it is tried again.
+REPLICA_DOWN_FOR = 30.0
+clock = time.monotonic  # tests move it on
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +52,7 @@ class PublicRead:
 
 _current: ContextVar[PublicRead | None] = ContextVar("podium_public_read", default=None)
 _turns = itertools.count()  # next() on a count is atomic under the GIL: safe across threads
+_down_until: dict[str, float] = {}  # replica alias -> clock() until which it is left out
 
 
 def replicas() -> list[str]:
@@ -48,12 +61,40 @@ def replicas() -> list[str]:
 
 
 def begin_public_read():
-    """Mark the current request as a public read on the next replica in turn; returns the token
-    for `end_public_read`, or None when no replica is configured."""
+    """Mark the current request as a public read on the next replica in turn that answers;
+    returns the token for `end_public_read`, or None when no replica is configured or none
+    answers (the primary then serves the request)."""
     aliases = replicas()
     if not aliases:
         return None
-    return _current.set(PublicRead(aliases[next(_turns) % len(aliases)]))
+    first = next(_turns)
+    for offset in range(len(aliases)):
+        alias = aliases[(first + offset) % len(aliases)]
+        if answers(alias):
+            return _current.set(PublicRead(alias))
+    return None
+
+
+def answers(alias: str) -> bool:
+    """Whether the replica `alias` can serve a request now: not left out after a recent
+    failure, and its connection open and healthy (Django's own health check, done at most once
+    per request, so the request's first query does not repeat it)."""
+    if _down_until.get(alias, 0.0) > clock():
+        return False
+    connection = connections[alias]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except OperationalError as error:
+        _down_until[alias] = clock() + REPLICA_DOWN_FOR
+        logger.warning(
+            "Read replica %s did not answer (%s); public reads go elsewhere for %.0f s.",
+            alias,
+            str(error).strip(),
+            REPLICA_DOWN_FOR,
+        )
+        return False
+    return True
 
 
 def resume_public_read(public: PublicRead):

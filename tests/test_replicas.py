@@ -9,6 +9,8 @@ another connection and sees only what was committed.
 
 import copy
 import io
+import itertools
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,9 +32,28 @@ from .settings_probe import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICAS = ["replica1", "replica2"]
+DEAD = "replica_dead"  # a replica that never answers
 ROUTER = "conferences.routers.PrimaryReplicaRouter"
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", *REPLICAS])
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", *REPLICAS, DEAD])
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def dead_settings(default: dict) -> dict:
+    """The primary's connection settings, pointed where no database answers: a port nothing
+    listens on (PostgreSQL), a file in a folder that does not exist (SQLite)."""
+    dead = copy.deepcopy(default)
+    dead["TEST"]["MIRROR"] = "default"  # never created, flushed or torn down by the tests
+    if dead["ENGINE"] == "django.db.backends.sqlite3":
+        dead["NAME"] = "/nonexistent-podium-folder/replica.sqlite3"
+    else:
+        dead["HOST"], dead["PORT"] = "127.0.0.1", str(unused_port())
+    return dead
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -44,8 +65,9 @@ def replica_aliases(django_db_setup):
         settings_dict = copy.deepcopy(default)
         settings_dict["TEST"]["MIRROR"] = "default"
         connections.settings[alias] = settings_dict
+    connections.settings[DEAD] = dead_settings(default)
     yield
-    for alias in REPLICAS:
+    for alias in [*REPLICAS, DEAD]:
         connections[alias].close()
         del connections[alias]
         del connections.settings[alias]
@@ -138,6 +160,73 @@ def test_requests_take_the_replicas_in_turn(client, archive, counted, settings):
         used.append([alias for alias in REPLICAS if queries[alias]])
     assert sorted(map(tuple, used[:2])) == [("replica1",), ("replica2",)]
     assert used[2:] == used[:2]
+
+
+@pytest.fixture
+def dead_replica(monkeypatch, settings):
+    """DEAD first in the turn, the caching clock held still, and every attempt to connect to
+    DEAD counted. Yields the list of attempts' times."""
+    monkeypatch.setattr(routers, "_turns", itertools.count())
+    monkeypatch.setattr(routers, "_down_until", {})
+    now = [500.0]
+    monkeypatch.setattr(routers, "clock", lambda: now[0])
+    attempts = []
+    connection = connections[DEAD]
+    real_connect = connection.connect
+
+    def counting_connect():
+        attempts.append(now[0])
+        return real_connect()
+
+    monkeypatch.setattr(connection, "connect", counting_connect)
+    yield attempts, now
+
+
+def test_a_replica_that_does_not_answer_is_left_out_and_the_next_one_reads(
+    client, archive, counted, settings, dead_replica, caplog
+):
+    attempts, now = dead_replica
+    settings.PODIUM_READ_REPLICAS = [DEAD, "replica1"]
+    url = archive["statements"]["fishing"].get_absolute_url()
+    for _ in range(4):  # the turn starts at DEAD on the 1st and the 3rd
+        response, queries = counted(lambda: client.get(url))
+        assert response.status_code == 200
+        assert "The fishing quotas protect the coast." in response.content.decode()
+        assert queries["default"] == queries["replica2"] == 0
+        assert queries["replica1"] > 0
+    # Tried once; then left out without another attempt while REPLICA_DOWN_FOR runs.
+    assert attempts == [500.0]
+    assert [r.getMessage() for r in caplog.records if r.name == "conferences.routers"] == [
+        f"Read replica {DEAD} did not answer ({connection_error(caplog)}); public reads go "
+        "elsewhere for 30 s."
+    ]
+    now[0] += routers.REPLICA_DOWN_FOR + 1  # the period is over: DEAD is tried again, once
+    for _ in range(2):
+        response, queries = counted(lambda: client.get(url))
+        assert response.status_code == 200
+        assert queries["replica1"] > 0
+    assert attempts == [500.0, 531.0]
+
+
+def connection_error(caplog) -> str:
+    """The driver's own words for the failed connection, as logged."""
+    message = next(r for r in caplog.records if r.name == "conferences.routers").args[1]
+    assert ("unable to open database file" in message) or ("Connection refused" in message)
+    return message
+
+
+def test_with_every_replica_down_the_primary_serves_public_reads(
+    client, archive, counted, settings, dead_replica
+):
+    attempts, _ = dead_replica
+    settings.PODIUM_READ_REPLICAS = [DEAD]
+    for _ in range(2):
+        response, queries = counted(lambda: client.get("/statements/?q=fishing"))
+        assert response.status_code == 200
+        assert "quotas protect the coast." in response.content.decode()
+        assert queries == on(queries["default"], "default")
+        assert queries["default"] > 0
+    assert len(attempts) == 1
 
 
 def test_the_page_cache_version_is_read_where_the_page_is_read(client, archive, admin_client):
