@@ -494,9 +494,14 @@ def import_and_publish(proxy: str, node_a: str, node_b: str, password: str) -> l
     return goals
 
 
-def under_load(wrk: str, proxy: str, name: str, event) -> tuple[WrkCounts, str]:
+def under_load(wrk: str, proxy: str, name: str, title: str, event) -> tuple[WrkCounts, str]:
     """wrk reads LOAD_PATH through nginx for LOAD_SECONDS; KILL_AFTER seconds in, `event()` runs
     and says what it did. Prints and returns wrk's counts and the event with its time."""
+    print(
+        f"\n{title}: reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s, the event after "
+        f"{KILL_AFTER:.0f} s",
+        flush=True,
+    )
     log_path = OUTPUT / "nginx-access.log"
     log_start = log_path.stat().st_size if log_path.exists() else 0
     command = [wrk, "-t", "2", "-c", "8", "-d", f"{LOAD_SECONDS}s", "--timeout", "10s"]
@@ -526,18 +531,13 @@ def under_load(wrk: str, proxy: str, name: str, event) -> tuple[WrkCounts, str]:
 def node_crash(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
     """A node dies at once, as a machine that loses power or a process the kernel kills:
     SIGKILL to its master and workers together, with requests under way."""
-    print(
-        f"\n3. Reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s; node 8001 is killed "
-        f"(SIGKILL) after {KILL_AFTER:.0f} s",
-        flush=True,
-    )
 
     def kill():
         loadtest.signal_group(victim, signal.SIGKILL)
         servers.reap(victim)
         return f"SIGKILL to process group {victim.pid} (node 8001)"
 
-    counts, _ = under_load(wrk, proxy, "crash", kill)
+    counts, _ = under_load(wrk, proxy, "crash", "3. Node 8001 killed (SIGKILL)", kill)
     return load_goal("a node killed under load", counts)
 
 
@@ -569,17 +569,13 @@ def node_returns(servers: loadtest.Servers, env: dict, proxy: str) -> tuple[obje
 def node_stop(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
     """A node taken out of service as a deploy or a scale-in does: SIGTERM, after which
     gunicorn stops taking connections and lets the requests under way finish."""
-    print(
-        f"\n5. Reading {LOAD_PATH} through nginx for {LOAD_SECONDS} s; node 8002 is stopped "
-        f"(SIGTERM, gunicorn's graceful stop) after {KILL_AFTER:.0f} s",
-        flush=True,
-    )
 
     def stop():
         loadtest.signal_group(victim, signal.SIGTERM)
         return f"SIGTERM to process group {victim.pid} (node 8002)"
 
-    counts, _ = under_load(wrk, proxy, "stop", stop)
+    title = "5. Node 8002 stopped (SIGTERM, gunicorn's graceful stop)"
+    counts, _ = under_load(wrk, proxy, "stop", title, stop)
     try:
         code = victim.wait(timeout=35)  # graceful_timeout is 30 s (config/gunicorn.py)
         print(f"  node 8002 exited with status {code}")

@@ -7,7 +7,6 @@ never answers (a Redis host that has hung). Pages are then rendered from the dat
 editors sign in with their sessions in the database, and every ignored cache call is logged.
 """
 
-import datetime
 import logging
 import socket
 import threading
@@ -21,8 +20,7 @@ from django.urls import reverse
 
 from conferences.cards import card_name
 
-from . import test_cards
-from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
+from . import test_cards, test_page_cache
 from .settings_probe import redis_cache_settings
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +28,7 @@ pytestmark = pytest.mark.django_db
 media = test_cards.media
 statement = test_cards.statement
 renders = test_cards.renders
+quote = test_page_cache.quote  # Ilse Varnholt: "The harbour stays open."
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
 PASSWORD = "not-a-real-password-42"  # a test account
 
@@ -77,20 +76,6 @@ def redis_silent(settings):
     server.close()
 
 
-@pytest.fixture
-def quote():
-    speaker = SpeakerFactory(name="Maren Olstad", slug="maren-olstad", country="NO")
-    conference = ConferenceFactory(
-        title="Lighthouse briefing", slug="lighthouse", date=datetime.date(2024, 3, 4)
-    )
-    return StatementFactory(
-        conference=conference,
-        speaker=speaker,
-        sequence=1,
-        text="The northern lights of the coast stay lit all winter.",
-    )
-
-
 def visit(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -98,13 +83,13 @@ def visit(client, url):
 
 
 PAGES = [
-    ("/", "text/html; charset=utf-8", "Maren Olstad"),
-    ("/statements/", "text/html; charset=utf-8", "stay lit all winter"),
-    ("/statements/?country=NO", "text/html; charset=utf-8", "stay lit all winter"),
-    ("/s/{id}/", "text/html; charset=utf-8", "stay lit all winter"),
-    ("/conferences/2024/03/04/lighthouse/", "text/html; charset=utf-8", "Lighthouse briefing"),
-    ("/speakers/maren-olstad/", "text/html; charset=utf-8", "stay lit all winter"),
-    ("/api/v1/statements/", "application/json", "stay lit all winter"),
+    ("/", "text/html; charset=utf-8", "Ilse Varnholt"),
+    ("/statements/", "text/html; charset=utf-8", "The harbour stays open."),
+    ("/statements/?country=NO", "text/html; charset=utf-8", "The harbour stays open."),
+    ("/s/{id}/", "text/html; charset=utf-8", "The harbour stays open."),
+    ("/conferences/2024/05/06/harbour/", "text/html; charset=utf-8", "Harbour briefing"),
+    ("/speakers/ilse-varnholt/", "text/html; charset=utf-8", "The harbour stays open."),
+    ("/api/v1/statements/", "application/json", "The harbour stays open."),
 ]
 
 
@@ -170,7 +155,7 @@ def test_a_hung_redis_costs_each_request_its_timeout_not_the_worker(
 ):
     response = client.get(quote.get_absolute_url())
     assert response.status_code == 200
-    assert "stay lit all winter" in response.content.decode()
+    assert "The harbour stays open." in response.content.decode()
     # The page was answered while the socket still listened in silence: every cache call gave
     # up after REDIS_TIMEOUT instead of waiting for an answer that never comes.
     assert redis_silent()
