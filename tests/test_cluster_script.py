@@ -8,6 +8,7 @@ import pytest
 
 from benchmarks import cluster
 from benchmarks.cluster import Exchange, Goal, WrkCounts
+from benchmarks.webclient import form_with
 
 PREFIX = Path("/srv/podium/var/cluster")
 
@@ -142,7 +143,7 @@ second &lt;line&gt;</textarea>
 
 
 def test_the_import_form_is_posted_as_a_browser_would():
-    assert cluster.form_with(PREVIEW_PAGE, "preview_key") == [
+    assert form_with(PREVIEW_PAGE, "preview_key") == [
         ("csrfmiddlewaretoken", "tok&1"),
         ("text", "First line\nsecond <line>"),  # the newline after <textarea> is not the text's
         ("kind", "transcript"),
@@ -153,7 +154,7 @@ def test_the_import_form_is_posted_as_a_browser_would():
         ("title", 'Briefing "one"'),
     ]
     with pytest.raises(RuntimeError) as error:
-        cluster.form_with(PREVIEW_PAGE, "row_count")
+        form_with(PREVIEW_PAGE, "row_count")
     assert str(error.value) == "No form with a field 'row_count' on the page."
 
 
