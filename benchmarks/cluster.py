@@ -37,9 +37,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -485,7 +483,8 @@ def node_stop(wrk: str, servers: loadtest.Servers, victim, proxy: str) -> Goal:
         code = victim.wait(timeout=35)  # graceful_timeout is 30 s (config/gunicorn.py)
         print(f"  node 8002 exited with status {code}")
     except subprocess.TimeoutExpired:
-        print("  node 8002 had not exited 35 s after its SIGTERM")
+        print("  node 8002 had not exited 35 s after its SIGTERM: SIGKILL")
+        loadtest.signal_group(victim, signal.SIGKILL)
         code = None
     servers.reap(victim)
     goal = load_goal("a node stopped under load", counts)

@@ -12,11 +12,14 @@ see one state of the archive, and the version that keys the page cache (conferen
 is read from the same replica as the page it keys, so that a page is never stored under a
 version newer than the data it shows.
 
-A replica that does not answer is left out: before a request is given a replica, that replica's
-connection is checked (opened if need be, health-checked once per request as Django does before
-the first query), and one that fails is skipped by this process for REPLICA_DOWN_FOR seconds,
-the next one in turn answering instead. With every replica down, public reads go to the primary.
-A replica found down is logged (a warning of the logger "conferences.routers") once per period.
+The replica is picked when the request first reads the archive, so a request that reads nothing
+(/healthz, robots.txt, a page from the cache while the archive's version is still held) touches
+no replica. A replica that does not answer is left out: before a request is given a replica,
+that replica's connection is checked (opened if need be, health-checked once per request as
+Django does before the first query), and one that fails is skipped by this process for
+REPLICA_DOWN_FOR seconds, the next one in turn answering instead. With every replica down,
+public reads go to the primary. A replica found down is logged (a warning of the logger
+"conferences.routers") each time a thread finds it down: once per period per sync worker.
 
 Replication lag: a replica shows a change only once it has replayed it, usually well under a
 second, longer under load or after a network cut. Until then an anonymous reader may still see
@@ -44,10 +47,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PublicRead:
-    """One public request: the replica it reads from, and whether it has written since."""
+    """One public request: the database it reads from (picked at its first read), and whether
+    it has written since."""
 
-    alias: str
+    alias: str | None = None
     wrote: bool = False
+
+    def reads_from(self) -> str:
+        if self.alias is None:
+            self.alias = pick_replica()
+        return self.alias
 
 
 _current: ContextVar[PublicRead | None] = ContextVar("podium_public_read", default=None)
@@ -61,18 +70,22 @@ def replicas() -> list[str]:
 
 
 def begin_public_read():
-    """Mark the current request as a public read on the next replica in turn that answers;
-    returns the token for `end_public_read`, or None when no replica is configured or none
-    answers (the primary then serves the request)."""
-    aliases = replicas()
-    if not aliases:
+    """Mark the current request as a public read, which reads from a replica; returns the token
+    for `end_public_read`, or None when no replica is configured."""
+    if not replicas():
         return None
+    return _current.set(PublicRead())
+
+
+def pick_replica() -> str:
+    """The next replica in turn that answers, or the primary when none does."""
+    aliases = replicas()
     first = next(_turns)
     for offset in range(len(aliases)):
         alias = aliases[(first + offset) % len(aliases)]
         if answers(alias):
-            return _current.set(PublicRead(alias))
-    return None
+            return alias
+    return DEFAULT_DB_ALIAS
 
 
 def answers(alias: str) -> bool:
@@ -124,7 +137,7 @@ class PrimaryReplicaRouter:
             or connections[DEFAULT_DB_ALIAS].in_atomic_block  # reading its own writes
         ):
             return DEFAULT_DB_ALIAS
-        return public.alias
+        return public.reads_from()
 
     def db_for_write(self, model, **hints):
         public = _current.get()

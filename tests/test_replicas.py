@@ -229,6 +229,18 @@ def test_with_every_replica_down_the_primary_serves_public_reads(
     assert len(attempts) == 1
 
 
+def test_a_request_that_reads_nothing_touches_no_replica(client, settings, dead_replica, caplog):
+    """A load balancer's probe of /healthz must not wait on a replica (or log one as down)."""
+    attempts, _ = dead_replica
+    settings.PODIUM_READ_REPLICAS = [DEAD]
+    for url in ("/healthz", "/robots.txt"):
+        response = client.get(url)
+        assert response.status_code == 200
+    assert client.get("/healthz").content == b"ok"
+    assert attempts == []
+    assert [r for r in caplog.records if r.name == "conferences.routers"] == []
+
+
 def test_the_page_cache_version_is_read_where_the_page_is_read(client, archive, admin_client):
     """The version that keys a page comes from the replica the page was read from (a replica
     behind the primary never stores its page under the primary's newer version); a signed-in
@@ -416,7 +428,10 @@ def test_replica_urls_become_aliases_with_the_primarys_options():
         DATABASE_CONN_MAX_AGE="120",
     )
     assert run.returncode == 0, run.stderr
-    options = "{'connect_timeout': 5, 'options': '-c jit=off -c work_mem=32MB'}"
+    options = (
+        "{'connect_timeout': 5, 'tcp_user_timeout': 10000, "
+        "'options': '-c jit=off -c work_mem=32MB'}"
+    )
     assert run.stdout.splitlines() == [
         "['default', 'replica1', 'replica2'] ['replica1', 'replica2'] "
         "['conferences.routers.PrimaryReplicaRouter']",

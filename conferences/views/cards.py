@@ -27,8 +27,10 @@ from ..cards import card_hash, card_name, render_card
 from .statements import not_published, possible_id, published_statements
 
 CARD_MAX_AGE = 60 * 60 * 24
-# A card unasked for this long leaves the cache (it is drawn again, or read from a node's
-# storage, the next time): a week keeps the cards being shared without filling Redis with old ones.
+# A card leaves the cache this long after it was put there; the next request reads it from the
+# storage (or draws it again) and puts it back: a week keeps the cards shared without filling
+# Redis with old ones. (No `touch` on a hit to keep a popular card longer: django-redis lets a
+# failed touch raise even with IGNORE_EXCEPTIONS, which would make a Redis hiccup a 500.)
 CARD_CACHE_SECONDS = 7 * 24 * 60 * 60
 CACHE_PREFIX = "podium:card"
 
@@ -59,7 +61,6 @@ def card_png(statement, role) -> bytes:
     key = f"{CACHE_PREFIX}:{name}"
     png = cache.get(key)
     if png is not None:
-        cache.touch(key, CARD_CACHE_SECONDS)  # a card still asked for stays
         return png
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as stored:
