@@ -22,6 +22,7 @@ from django.urls import reverse
 from conferences.cards import card_name
 
 from . import test_cards, test_page_cache
+from .ports import unused_port
 from .settings_probe import redis_cache_settings
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +33,6 @@ renders = test_cards.renders
 quote = test_page_cache.quote  # Ilse Varnholt: "The harbour stays open."
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
 PASSWORD = "not-a-real-password-42"  # a test account
-
-
-def unused_port() -> int:
-    """A loopback port nothing listens on (bound by the system, then let go)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ import datetime
 import html
 import io
 import re
-import socket
 import sqlite3
 import time
 
@@ -45,6 +44,7 @@ from conferences.models import Conference, SourceDocument
 
 from .factories import SpeakerFactory, StatementFactory, TopicFactory
 from .importer.test_admin_import import BRIEFING, form_data, save_data
+from .ports import unused_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,12 +121,6 @@ def terminate_backend(victim) -> int:
     finally:
         other.close()
     raise AssertionError(f"backend {pid} did not stop")
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ another connection and sees only what was committed.
 import copy
 import io
 import itertools
-import socket
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from conferences.views import statement_detail
 
 from .importer.test_admin_import import URL as IMPORT_URL
 from .importer.test_admin_import import form_data, save_data
+from .ports import unused_port
 from .settings_probe import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,12 +36,6 @@ DEAD = "replica_dead"  # a replica that never answers
 ROUTER = "conferences.routers.PrimaryReplicaRouter"
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", *REPLICAS, DEAD])
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def dead_settings(default: dict) -> dict:

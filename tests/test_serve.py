@@ -11,13 +11,14 @@ import os
 import re
 import runpy
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from gunicorn.config import ConfigError
+
+from .ports import unused_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config" / "gunicorn.py"
@@ -98,12 +99,6 @@ def test_the_environment_sets_bind_and_timeouts(monkeypatch):
 # make serve ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get(port, path, **headers):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -137,7 +132,7 @@ class Served:
 def start_serve(folder: Path, cwd: Path = ROOT, **extra) -> Served:
     """`make serve` in `cwd` on a free port with one worker, once it answers /healthz. Its
     database, static and media folders and logs are in `folder`."""
-    port = free_port()
+    port = unused_port()
     env = {
         name: value
         for name, value in os.environ.items()
