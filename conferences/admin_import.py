@@ -22,6 +22,7 @@ from .importer.service import ImportRefused, Preview, RowDecision, build_preview
 from .importer.writer import DuplicateSource, NewSpeaker, write
 from .models import Conference, Speaker, Statement, Topic
 from .reports import quote_diff
+from .workflow import CHANGE_PERMISSION, may_publish
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ DATABASE_DOWN = (
     "Nothing was saved: the database did not answer during the save. Your text and choices "
     "are kept below: save again in a minute."
 )
-PUBLIC = (Conference.Status.PUBLISHED, Conference.Status.WITHDRAWN)
 DIGITS = re.compile(r"[0-9]{1,18}")
 MATCHED_FIDELITY = {"verbatim": "verbatim transcript", "near_verbatim": "near-verbatim"}
 
@@ -84,7 +84,7 @@ def _match_fields(row, data) -> dict:
     if match is None:
         return {}
     statement = match.statement
-    if statement.conference.status == Conference.Status.PUBLISHED:
+    if statement.conference.is_published:
         url = statement.get_absolute_url()
     else:
         url = reverse("admin:conferences_statement_change", args=[statement.pk])
@@ -284,14 +284,14 @@ def import_view(request, model_admin):
         entry["keep"] and not decisions[entry["row"].index].reports(entry["row"])
         for entry in row_fields
     )
-    if (conference or not new_rows) and not request.user.has_perm("conferences.change_conference"):
+    if (conference or not new_rows) and not request.user.has_perm(CHANGE_PERMISSION):
         context["errors"].append("You may not add to an existing conference.")
     # A report on a public statement is public at once; an editor who may not publish files
     # the article under a new draft conference, so that a reviewer publishes it.
-    join_reported = request.user.has_perm("conferences.publish_conference") or not any(
+    join_reported = may_publish(request.user) or not any(
         entry["keep"]
         and decisions[entry["row"].index].reports(entry["row"])
-        and entry["row"].match.statement.conference.status in PUBLIC
+        and entry["row"].match.statement.conference.status in Conference.PUBLIC_STATUSES
         for entry in row_fields
     )
     needs_conference = new_rows or not join_reported

@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from .importer.service import KINDS, ImportRefused, check_text, decode, too_large
 from .models import Conference
 from .models.archive import WebURLFormField
-from .workflow import EDITABLE
 
 
 class ImportForm(forms.Form):
@@ -45,7 +44,7 @@ class ImportForm(forms.Form):
     conference = forms.ModelChoiceField(
         # Only drafts and those in review: what is added must be reviewed before it is public,
         # and a withdrawn conference is read-only for Editors (conferences/workflow.py).
-        queryset=Conference.objects.filter(status__in=EDITABLE).order_by("-date", "title"),
+        queryset=Conference.objects.editable().order_by("-date", "title"),
         required=False,
         label="Add to an unpublished conference",
         help_text="Leave empty to create a new draft conference from the fields below.",

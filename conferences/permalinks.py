@@ -28,7 +28,6 @@ from django.db.models import F, OuterRef, Subquery
 from .models import Conference, Correction, RetiredStatement, Statement
 from .models.archive import content_hash, new_public_id
 
-PUBLIC_STATUSES = (Conference.Status.PUBLISHED, Conference.Status.WITHDRAWN)
 PARKING = 1_000_000  # far beyond any real sequence: the renumbering passes through it
 MERGE_JOINER = "\n\n"  # the two texts stay two paragraphs
 
@@ -39,7 +38,7 @@ class PermalinkError(ValueError):
 
 def is_public(conference: Conference) -> bool:
     """Was anything of this conference shown to readers (and so possibly cited)?"""
-    return conference.status in PUBLIC_STATUSES
+    return conference.status in Conference.PUBLIC_STATUSES
 
 
 def was_public(statement: Statement) -> bool:
@@ -50,7 +49,9 @@ def was_public(statement: Statement) -> bool:
     if is_public(conference):
         return True
     records = Conference.history.filter(id=conference.pk)
-    if records.filter(status__in=PUBLIC_STATUSES, history_date__gte=statement.created_at).exists():
+    if records.filter(
+        status__in=Conference.PUBLIC_STATUSES, history_date__gte=statement.created_at
+    ).exists():
         return True
     at_creation = (
         records.filter(history_date__lt=statement.created_at)
@@ -58,7 +59,7 @@ def was_public(statement: Statement) -> bool:
         .values_list("status", flat=True)
         .first()
     )
-    return at_creation in PUBLIC_STATUSES
+    return at_creation in Conference.PUBLIC_STATUSES
 
 
 def fingerprint(*statements: Statement) -> str:
@@ -346,7 +347,7 @@ def merge(statement: Statement, *, note="", user=None, expected=None) -> Retired
 def last_public_version(conference: Conference):
     """The conference as readers last saw it (a history record), or None if never published."""
     return (
-        Conference.history.filter(id=conference.pk, status=Conference.Status.PUBLISHED)
+        Conference.history.filter(Conference.published_q(), id=conference.pk)
         .order_by("-history_date", "-history_id")
         .first()
     )
@@ -359,7 +360,7 @@ def snapshot(statement: Statement) -> dict:
     conference is withdrawn (or back in review) keeps no words, and the conference's title is
     the one it had when last published, never a draft's."""
     conference = statement.conference
-    shown = statement.text if conference.status == Conference.Status.PUBLISHED else ""
+    shown = statement.text if conference.is_published else ""
     seen = conference if shown else (last_public_version(conference) or conference)
     return {
         "speaker_name": statement.speaker.name if shown else "",
@@ -409,7 +410,7 @@ def moved_conference(date, slug: str) -> Conference | None:
     # Only a URL readers could have seen: one the conference had while it was published.
     had_it = (
         Conference.history.model.objects.filter(
-            id=OuterRef("pk"), date=date, slug=slug, status=Conference.Status.PUBLISHED
+            Conference.published_q(), id=OuterRef("pk"), date=date, slug=slug
         )
         .order_by("-history_date", "-history_id")
         .values("history_date")[:1]

@@ -86,7 +86,7 @@ def reported_by(statement: Statement) -> list[ShownReport]:
     reports = (
         StatementReport.objects.filter(statement=statement)
         .filter(
-            Q(source__conference__status=Conference.Status.PUBLISHED)
+            Conference.published_q("source__conference")
             | Q(source__conference_id=statement.conference_id)
         )
         .select_related("source", "source__outlet")

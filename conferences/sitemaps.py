@@ -3,7 +3,7 @@ published statements. /sitemap.xml is an index of one sitemap per section, each 
 of at most 10,000 URLs, so the archive can grow past the protocol's 50,000 URLs per file."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
 from .models import Conference, Speaker, Statement, Topic
 
@@ -35,7 +35,7 @@ class SpeakerSitemap(Sitemap):
     limit = PAGE_LIMIT
 
     def items(self):
-        published = Q(statements__conference__status=Conference.Status.PUBLISHED)
+        published = Conference.published_q("statements__conference")
         return (
             Speaker.objects.annotate(last=Max("statements__updated_at", filter=published))
             .filter(last__isnull=False)
@@ -52,13 +52,11 @@ class TopicSitemap(Sitemap):
     limit = PAGE_LIMIT
 
     def items(self):
-        links = Statement.topics.through.objects.filter(
-            Q(topic=OuterRef(OuterRef("pk"))) | Q(topic__parent=OuterRef(OuterRef("pk"))),
-            statement=OuterRef("pk"),
-        )
+        # The topic's family is two levels out: Topic -> latest statement -> family.
+        family = Topic.objects.family(OuterRef(OuterRef("pk")))
         latest = (
             Statement.objects.published()
-            .filter(Exists(links))
+            .filter(topics__in=family)
             .order_by("-updated_at")
             .values("updated_at")[:1]
         )

@@ -30,8 +30,6 @@ CHANGE_PERMISSION = "conferences.change_conference"
 PUBLISH_PERMISSION = "conferences.publish_conference"
 # Written by this module only.
 WORKFLOW_FIELDS = ("status", "status_changed_at", "status_changed_by")
-# What Editors may still change; the rest changes only with the publish permission.
-EDITABLE = (Status.DRAFT, Status.REVIEW)
 # How a status reads after "is": "“X” is a draft", "“X” is in review".
 STATE = {
     Status.DRAFT: "a draft",
@@ -70,13 +68,13 @@ def may_publish(user) -> bool:
 
 def may_edit(user, conference: Conference) -> bool:
     """May `user` change this conference, its statements and sources (given change rights)?"""
-    return conference.status in EDITABLE or may_publish(user)
+    return conference.status in Conference.EDITABLE_STATUSES or may_publish(user)
 
 
 def editable_conferences(user, conferences=None):
     """The conferences (of `conferences`, or all) `user` may put statements or sources into."""
     conferences = Conference.objects.all() if conferences is None else conferences
-    return conferences if may_publish(user) else conferences.filter(status__in=EDITABLE)
+    return conferences if may_publish(user) else conferences.editable()
 
 
 def may_make(user, move: Move) -> bool:

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 
-from conferences.models import Conference, Role, SpeakerAlias, Statement
+from conferences.models import Conference, Role, Speaker, SpeakerAlias, Statement, Topic
 from conferences.models.archive import PUBLIC_ID_ALPHABET, new_public_id
 
 from .factories import (
@@ -15,6 +16,7 @@ from .factories import (
     SpeakerAliasFactory,
     SpeakerFactory,
     StatementFactory,
+    TopicFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,55 @@ def test_published_hides_conferences_that_are_not_published(status):
     StatementFactory(conference=hidden, text="Unpublished words.")
     assert list(Conference.objects.published()) == [public]
     assert list(Statement.objects.published().values_list("text", flat=True)) == ["Public words."]
+
+
+def test_editable_and_public_statuses_split_the_workflow():
+    for status in ("draft", "review", "published", "withdrawn"):
+        ConferenceFactory(status=status, slug=status)
+    editable = Conference.objects.editable().values_list("slug", flat=True)
+    assert sorted(editable) == ["draft", "review"]
+    assert Conference.PUBLIC_STATUSES == ("published", "withdrawn")
+    assert [c.is_published for c in Conference.objects.order_by("slug")] == [
+        False,
+        True,
+        False,
+        False,
+    ]  # draft, published, review, withdrawn
+
+
+def test_published_q_follows_a_relation_to_the_conference():
+    speaker = SpeakerFactory(slug="quintero")
+    StatementFactory(speaker=speaker, conference=ConferenceFactory(status="published"))
+    StatementFactory(speaker=speaker, conference=ConferenceFactory(status="draft"))
+    StatementFactory(speaker=speaker, conference=ConferenceFactory(status="published"))
+    counted = Speaker.objects.annotate(
+        n=Count("statements", filter=Conference.published_q("statements__conference"))
+    )
+    assert counted.get(slug="quintero").n == 2
+
+
+def test_topic_family_is_the_topic_and_its_children_only():
+    maritime = TopicFactory(name="Maritime", slug="maritime")
+    fisheries = TopicFactory(name="Fisheries", slug="fisheries", parent=maritime)
+    quotas = TopicFactory(name="Quotas", slug="quotas", parent=fisheries)  # a grandchild
+    TopicFactory(name="Trade", slug="trade")
+    family = Topic.objects.family(maritime).values_list("slug", flat=True)
+    assert sorted(family) == ["fisheries", "maritime"]
+    assert sorted(Topic.objects.family(fisheries.pk).values_list("slug", flat=True)) == [
+        "fisheries",
+        "quotas",
+    ]
+    on_maritime = StatementFactory(text="On fisheries.")
+    on_maritime.topics.add(fisheries)
+    on_both = StatementFactory(text="On both.")
+    on_both.topics.add(maritime, fisheries)  # counted once
+    StatementFactory(text="On quotas.").topics.add(quotas)
+    found = Statement.objects.for_topic(maritime).values_list("text", flat=True)
+    assert sorted(found) == ["On both.", "On fisheries."]
+    counts = dict(
+        Topic.objects.annotate(n=Statement.objects.count_for_topic()).values_list("slug", "n")
+    )
+    assert counts == {"maritime": 2, "fisheries": 3, "quotas": 1, "trade": 0}
 
 
 def test_status_values_are_stored_as_documented():

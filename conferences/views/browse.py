@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from ..charts import monthly_counts, timeline
 from ..models import Conference, Speaker, Statement, Topic
 from .statements import published_statements, with_roles
 
-PUBLISHED = Q(statements__conference__status=Conference.Status.PUBLISHED)
+PUBLISHED = Conference.published_q("statements__conference")
 
 
 def speakers_with_counts():
