@@ -21,7 +21,7 @@ from .importer.resolve import find_speaker
 from .importer.service import ImportRefused, Preview, RowDecision, build_preview, make_plan
 from .importer.writer import DuplicateSource, NewSpeaker, write
 from .models import Conference, Speaker, Statement, Topic
-from .reports import quote_diff
+from .text.diff import quote_diff
 from .workflow import CHANGE_PERMISSION, may_publish
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def _match_fields(row, data) -> dict:
         "match": match,
         "match_url": url,
         "match_fidelity": MATCHED_FIDELITY.get(statement.fidelity, statement.fidelity),
-        "match_diff": quote_diff(statement.text, row.turn.text) if match.wording_differs else "",
+        "match_diff": quote_diff(statement.text, row.turn.text) if match.wording_differs else [],
         "report": data.get(f"row-{row.index}-report", match.public_id),
     }
 

@@ -10,7 +10,6 @@ A citation carries `?v=` and the first characters of the statement's content has
 tells a reader who follows it whether the words changed since, and how.
 """
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from simple_history.models import is_historic
 from .models import Correction, RetiredStatement, Statement
 from .models.archive import content_hash
 from .permalinks import is_public
+from .text.diff import Pairs, word_diff
 
 # What a correction note is required for, as the admin's form names them.
 CORRECTED_FIELDS = ("text", "speaker", "label")
@@ -92,24 +92,11 @@ def record_correction(before: Statement, after: Statement, note: str, user) -> l
 # --- what readers see ---------------------------------------------------------------------------
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """The change from `old` to `new`, word by word: ("equal" | "delete" | "insert", words) pairs,
-    a replacement being a deletion followed by an insertion. Line breaks count as spaces."""
-    a, b = old.split(), new.split()
-    pairs = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op in ("equal", "delete", "replace"):
-            pairs.append(("equal" if op == "equal" else "delete", " ".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            pairs.append(("insert", " ".join(b[j1:j2])))
-    return pairs
-
-
 @dataclass(frozen=True)
 class PublicCorrection:
     correction: Correction
     summary: str  # what changed, to follow "Corrected on <date>: "
-    diff: list[tuple[str, str]]  # the wording before the correction against today's; or []
+    diff: Pairs  # the wording before the correction against today's; or []
 
 
 def summary(correction: Correction) -> str:
@@ -151,7 +138,7 @@ def for_readers(statement: Statement, corrections) -> list[PublicCorrection]:
 class VersionNotice:
     prefix: str
     corrected: Correction | None  # what replaced the version linked to; None: an unknown one
-    diff: list[tuple[str, str]]
+    diff: Pairs
     merged: RetiredStatement | None = None  # the statement linked to, merged into this one
 
 

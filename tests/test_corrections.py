@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from conferences.corrections import word_diff
 from conferences.models import Conference, Correction, Speaker, Statement
 from conferences.models.archive import content_hash
+from conferences.text.diff import word_diff
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
 

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from conferences.models import Conference, StatementReport
-from conferences.reports import quote_diff, reported_by, word_diff
+from conferences.reports import reported_by
+from conferences.text.diff import as_compared, quote_diff, word_diff
 
 from .factories import (
     ConferenceFactory,
@@ -124,15 +126,39 @@ def test_the_permalink_runs_as_many_queries_for_three_reports_as_for_one(client,
     assert queries() == one
 
 
-def test_word_diff_compares_words_not_case_or_punctuation_and_escapes():
-    assert word_diff("We will act, now.", "“we will ACT now”") == "We will act, now."
-    assert word_diff("a b c", "a x c") == "a <del>b</del> <ins>x</ins> c"
-    assert word_diff("a b c", "a c") == "a <del>b</del> c"
-    assert word_diff("a <b>", "a <i>") == "a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins>"
+def test_word_diff_compares_words_not_case_or_punctuation_when_asked():
+    said, printed = "We will act, now.", "“we will ACT now”"
+    assert word_diff(said, printed, key=as_compared) == [("equal", "We will act, now.")]
+    assert word_diff(said, printed) == [  # a correction compares the words as written
+        ("delete", "We"),
+        ("insert", "“we"),
+        ("equal", "will"),
+        ("delete", "act, now."),
+        ("insert", "ACT now”"),
+    ]
+    assert word_diff("a b c", "a x c", key=as_compared) == [
+        ("equal", "a"),
+        ("delete", "b"),
+        ("insert", "x"),
+        ("equal", "c"),
+    ]
+    assert word_diff("a b c", "a c") == [("equal", "a"), ("delete", "b"), ("equal", "c")]
+
+
+def test_word_diff_partial_escapes_every_word():
+    html = render_to_string(
+        "conferences/_word_diff.html", {"diff": word_diff("a <b>", "a <i>", key=as_compared)}
+    )
+    assert html == "a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins>"
 
 
 def test_quote_diff_shows_only_the_stretch_the_quote_stands_for():
     said = "First sentence here. The harbour will reopen on Monday. Last sentence there."
-    assert quote_diff(said, "The harbour will open on Monday") == (
-        "… The harbour will <del>reopen</del> <ins>open</ins> on Monday. …"
-    )
+    assert quote_diff(said, "The harbour will open on Monday") == [
+        ("equal", "…"),
+        ("equal", "The harbour will"),
+        ("delete", "reopen"),
+        ("insert", "open"),
+        ("equal", "on Monday."),
+        ("equal", "…"),
+    ]

@@ -46,6 +46,7 @@ from conferences.models import (
 from conferences.models.archive import WEB_URL_MESSAGE, content_hash
 from conferences.names import normalize_name
 from conferences.search import HIGHLIGHT_START, HIGHLIGHT_STOP, headline_html
+from conferences.text.diff import word_diff
 from conferences.views.browse import speakers_with_counts, topics_with_counts
 
 from .factories import (
@@ -572,7 +573,7 @@ def check_permalink(browser, statement, base_url):
         assert collapse(neighbour.speaker.name) in shown
     if records:
         diffs = page.eval_on_selector_all("p.diff", "els => els.map(e => e.innerText)")
-        diff = corrections.word_diff(records[0].previous_text, statement.text)
+        diff = word_diff(records[0].previous_text, statement.text)
         words = " ".join(words for _, words in diff)
         # The notice for the ?v= version, and the text correction, show the same word diff.
         assert [collapse(d) for d in diffs] == [collapse(words)] * 2
