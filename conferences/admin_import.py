@@ -310,7 +310,7 @@ def import_view(request, model_admin):
         join_reported=join_reported,
     )
     try:
-        result = write(plan)
+        result = write(plan, user=request.user)
     except DuplicateSource as exc:
         context["errors"].append(str(exc))
     except (OperationalError, InterfaceError):

@@ -200,6 +200,13 @@ def write_archive(out, *, history: bool = False, using: str = DEFAULT_DB_ALIAS) 
 # Reading
 
 
+def summary(counts: dict) -> str:
+    """Rows by model, one line each, for the commands' reports."""
+    width = max(len(name) for name in counts)
+    lines = [f"  {name:<{width}}  {count:>7,}" for name, count in counts.items()]
+    return "\n".join(lines)
+
+
 def rows_present(using: str = DEFAULT_DB_ALIAS) -> dict:
     """Rows per model of every model a backup may hold, for those that have any."""
     counts = {

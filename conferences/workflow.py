@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from .models import Conference, StatusChange
 
@@ -149,13 +148,6 @@ def keep_status(conference: Conference) -> None:
     for name in WORKFLOW_FIELDS:
         attname = Conference._meta.get_field(name).attname
         setattr(conference, attname, getattr(current, attname))
-
-
-def request_user():
-    """The signed-in user of the request being served, if any (simple-history's middleware
-    keeps the request), so that code below a view can record who acted."""
-    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def start(conference: Conference, user=None, note: str = "") -> StatusChange:

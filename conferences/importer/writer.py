@@ -168,7 +168,7 @@ def create_speaker(plan: NewSpeaker) -> Speaker:
     return speaker
 
 
-def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
+def _conference_for(plan: ImportPlan, user) -> tuple[Conference, bool]:
     if plan.conference is not None:
         return plan.conference, False
     if plan.date is None:
@@ -185,10 +185,10 @@ def _conference_for(plan: ImportPlan) -> tuple[Conference, bool]:
         host=host,
         status=plan.status,
     )
-    # The workflow's log starts here; an import in the admin is recorded as its user's.
+    # The workflow's log starts here, as the importing user's (None from the shell).
     published = plan.status == Conference.Status.PUBLISHED
     note = "Imported and published at once." if published else "Imported."
-    workflow.start(conference, workflow.request_user(), note=note)
+    workflow.start(conference, user, note=note)
     return conference, True
 
 
@@ -237,8 +237,11 @@ def validate(plan: ImportPlan) -> None:
 
 
 @transaction.atomic
-def write(plan: ImportPlan) -> ImportResult:
-    """Save the whole plan, or raise and save nothing (DuplicateSource for a re-paste)."""
+def write(plan: ImportPlan, user=None) -> ImportResult:
+    """Save the whole plan, or raise and save nothing (DuplicateSource for a re-paste).
+
+    `user` is who imports (the editor in the admin; None from the shell or the demo): the
+    conference's first status change and the statements' history records are theirs."""
     validate(plan)
     digest = content_hash(plan.text)
     existing = SourceDocument.objects.select_related("conference").filter(content_hash=digest)
@@ -247,7 +250,7 @@ def write(plan: ImportPlan) -> ImportResult:
     if not plan.statements and not plan.reports:
         raise ValueError("Nothing to import: no statements were found or kept.")
 
-    conference, created_conference = _conference_for(plan)
+    conference, created_conference = _conference_for(plan, user)
     source = SourceDocument.objects.create(
         conference=conference,
         kind=plan.source_kind,
@@ -291,7 +294,7 @@ def write(plan: ImportPlan) -> ImportResult:
             )
         )
     # Primary keys come back on both databases; each statement gets its first history record.
-    bulk_create_with_history(statements, Statement)
+    bulk_create_with_history(statements, Statement, default_user=user)
     # A label the editor mapped to a known speaker is remembered for the next import.
     speakers = {statement.speaker.pk: statement.speaker for statement in statements}
     for pk, names in learned.items():

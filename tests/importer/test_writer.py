@@ -75,6 +75,22 @@ def test_write_creates_everything_once():
 
 
 @pytest.mark.django_db
+def test_write_records_the_user_it_is_given_and_reads_no_request():
+    from django.contrib.auth.models import User
+
+    importer = User.objects.create_user("importer", password="not-a-real-password-42")
+    result = write(plan(), user=importer)
+    change = result.conference.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == ("", "draft", importer)
+    assert result.conference.status_changed_by == importer
+    first_records = Statement.history.filter(id__in=[s.pk for s in result.statements])
+    assert {record.history_user for record in first_records} == {importer}
+
+    anonymous = write(plan(text=TEXT + "\n\nMS. DARROW: Four."))
+    assert anonymous.conference.status_changes.get().changed_by is None
+
+
+@pytest.mark.django_db
 def test_same_text_twice_is_refused_and_changes_nothing():
     first = write(plan())
     before = counts()

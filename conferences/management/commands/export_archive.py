@@ -16,12 +16,6 @@ from django.db import DEFAULT_DB_ALIAS
 from conferences import backup
 
 
-def summary(counts: dict) -> str:
-    width = max(len(name) for name in counts)
-    lines = [f"  {name:<{width}}  {count:>7,}" for name, count in counts.items()]
-    return "\n".join(lines)
-
-
 class Command(BaseCommand):
     help = "Back up the whole archive, its editorial record and its users as JSON lines."
 
@@ -65,7 +59,9 @@ class Command(BaseCommand):
             raise CommandError(f"Could not write {path}: {exc}.") from exc
         if options["verbosity"] > 0:
             where = "standard output" if path == "-" else path
-            report.write(f"Wrote {sum(counts.values()):,} rows to {where}:\n{summary(counts)}")
+            report.write(
+                f"Wrote {sum(counts.values()):,} rows to {where}:\n{backup.summary(counts)}"
+            )
 
     def write_file(self, target: Path, history: bool, using: str) -> dict:
         """Write beside the target and rename at the end: a failed export leaves no file that

@@ -18,8 +18,6 @@ from django.db import DEFAULT_DB_ALIAS
 
 from conferences import backup
 
-from .export_archive import summary
-
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -54,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"Could not read {path}: {exc}. Nothing was imported.") from exc
         if options["verbosity"] > 0:
             self.stdout.write(
-                f"Restored {sum(counts.values()):,} rows from {path}:\n{summary(counts)}"
+                f"Restored {sum(counts.values()):,} rows from {path}:\n{backup.summary(counts)}"
             )
 
     def open(self, path: Path):
