@@ -68,8 +68,8 @@ def source_rows(batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
     """The published statements in id order, as tuples of COLUMNS (Django must be set up)."""
     from django.db import connections
 
-    from conferences.exports import TOPIC_SEPARATOR, topic_names
     from conferences.models import Statement
+    from conferences.public.exports import TOPIC_SEPARATOR, topic_names
 
     vendor = connections[Statement.objects.db].vendor
     queryset = (

@@ -55,7 +55,7 @@ def populate(total: int, small: int, batch: int) -> None:
         Statement,
         Topic,
     )
-    from conferences.models.archive import content_hash, new_public_id
+    from conferences.text.ids import content_hash, new_public_id
 
     Statement.objects.all().delete()
     SourceDocument.objects.all().delete()

@@ -129,7 +129,7 @@ def demo_conference():
     import datetime
     import json
 
-    from conferences.management.commands.load_demo import DEMO_DIR
+    from conferences.corpus.demo import DEMO_DIR
     from conferences.models import Conference
 
     spec = json.loads((DEMO_DIR / "seed.json").read_text(encoding="utf-8"))["conference"]

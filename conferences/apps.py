@@ -8,8 +8,9 @@ class ConferencesConfig(AppConfig):
     verbose_name = "Podium archive"
 
     def ready(self):
-        from . import caching, permalinks
+        from .editorial import permalinks
         from .models import Statement
+        from .ops import caching
 
         # Why a signal: see conferences/permalinks.py (cascades delete statements too).
         pre_delete.connect(

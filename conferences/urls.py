@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from .public import feeds, views
 
 app_name = "conferences"
 

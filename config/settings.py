@@ -77,16 +77,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # security headers first
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files before any session or auth work
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (not static files)
-    "conferences.replica_middleware.PublicReadMiddleware",  # public GET/HEAD: read a replica
+    "conferences.ops.replica_middleware.PublicReadMiddleware",  # public GET/HEAD: read a replica
     "django.contrib.sessions.middleware.SessionMiddleware",  # sessions for the admin login
     "django.middleware.common.CommonMiddleware",  # trailing slashes, disallowed user agents
-    "conferences.import_forms.ImportSizeMiddleware",  # an oversized paste: 413 saying so
+    "conferences.admin.import_forms.ImportSizeMiddleware",  # an oversized paste: 413 saying so
     "django.middleware.csrf.CsrfViewMiddleware",  # CSRF tokens on every form post
     "django.contrib.auth.middleware.AuthenticationMiddleware",  # request.user
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each change, for history
     "django.contrib.messages.middleware.MessageMiddleware",  # flash messages in the admin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # no framing by other sites
-    "conferences.middleware.DatabaseUnavailableMiddleware",  # database down: 503 page, not 500
+    "conferences.ops.middleware.DatabaseUnavailableMiddleware",  # database down: 503 page, not 500
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 
@@ -152,7 +152,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
     DATABASES[f"replica{_number}"] = _replica
     PODIUM_READ_REPLICAS.append(f"replica{_number}")
 if PODIUM_READ_REPLICAS:
-    DATABASE_ROUTERS = ["conferences.routers.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["conferences.ops.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -220,7 +220,7 @@ AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests: a wait, not a lack of rights
 # Lockouts are still logged (warnings of the "axes" logger).
 AXES_VERBOSE = False
 PODIUM_PROXY_COUNT = int(os.environ.get("PODIUM_PROXY_COUNT", "0") or "0")
-AXES_CLIENT_IP_CALLABLE = "conferences.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "conferences.ops.client_address.client_address"
 # Minutes a locked-out pair waits; at least 1 (axes reads no cool-off as "locked for good").
 PODIUM_LOGIN_COOLOFF_MINUTES = os.environ.get("PODIUM_LOGIN_COOLOFF_MINUTES", "").strip() or "15"
 if not PODIUM_LOGIN_COOLOFF_MINUTES.isdigit() or int(PODIUM_LOGIN_COOLOFF_MINUTES) < 1:

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from conferences.sitemaps import SITEMAPS
-from conferences.views import healthz, robots_txt
+from conferences.public.sitemaps import SITEMAPS
+from conferences.public.views import healthz, robots_txt
 
 urlpatterns = [
     path(settings.PODIUM_ADMIN_URL, admin.site.urls),  # "admin/" unless PODIUM_ADMIN_URL says

@@ -34,7 +34,7 @@ def fresh_cache(monkeypatch):
     (query counts would then depend on timing)."""
     from django.core.cache import cache
 
-    from conferences import caching
+    from conferences.ops import caching
 
     monkeypatch.setattr(caching, "clock", lambda: 1000.0)
     cache.clear()

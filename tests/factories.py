@@ -14,8 +14,8 @@ from conferences.models import (
     Statement,
     Topic,
 )
-from conferences.models.archive import content_hash
-from conferences.names import normalize_name
+from conferences.text.ids import content_hash
+from conferences.text.names import normalize_name
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
-from conferences import workflow
+from conferences.editorial import workflow
 from conferences.models import Conference, SourceDocument, Statement
 
 from .factories import (

@@ -168,7 +168,7 @@ def test_statement_edited_in_admin_gets_a_fresh_hash(client, demo_in_review, edi
     response = client.post(admin_url(Statement, "change", statement.pk), data)
     assert response.status_code == 302
     statement.refresh_from_db()
-    from conferences.models.archive import content_hash
+    from conferences.text.ids import content_hash
 
     assert statement.content_hash == content_hash("even and especially in high-tech areas")
 

@@ -20,7 +20,6 @@ from django.db import connection
 from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from conferences import backup
 from conferences.importer.service import build_preview, make_plan
 from conferences.importer.writer import write
 from conferences.models import (
@@ -33,7 +32,8 @@ from conferences.models import (
     StatusChange,
     Topic,
 )
-from conferences.models.archive import content_hash
+from conferences.ops import backup
+from conferences.text.ids import content_hash
 
 from .factories import ConferenceFactory, StatementFactory, TopicFactory
 

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conferences.cards import card_name
+from conferences.public.cards import card_name
 
 from . import test_cards, test_page_cache
 from .ports import unused_port

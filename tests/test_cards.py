@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from conferences import cards
-from conferences.cards import ELLIPSIS, QUOTE_SIZES, card_name, fit_quote, font, render_card
 from conferences.models import Statement
-from conferences.views import cards as card_views
+from conferences.public import cards
+from conferences.public.cards import ELLIPSIS, QUOTE_SIZES, card_name, fit_quote, font, render_card
+from conferences.public.views import cards as card_views
 
 from .factories import ConferenceFactory, RoleFactory, SpeakerFactory, StatementFactory
 

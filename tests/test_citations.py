@@ -8,13 +8,8 @@ import json
 
 import pytest
 
-from conferences.citations import (
-    Citation,
-    citations,
-    json_ld_script_text,
-    quote_metadata,
-)
 from conferences.models import Conference, Speaker, Statement
+from conferences.public.citations import Citation, citations, json_ld_script_text, quote_metadata
 
 from .factories import (
     ConferenceFactory,

@@ -15,8 +15,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conferences.models import Conference, Correction, Speaker, Statement
-from conferences.models.archive import content_hash
 from conferences.text.diff import word_diff
+from conferences.text.ids import content_hash
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
 

@@ -154,7 +154,7 @@ def test_no_public_page_violates_the_policy(live_server, watched, archive):
 def test_the_removed_and_withdrawn_statement_pages_keep_the_policy(live_server, watched, archive):
     page, watch = watched
     chief = User.objects.create_superuser("chief", "chief@example.org", PASSWORD)
-    from conferences import workflow
+    from conferences.editorial import workflow
 
     removed = archive["statements"]["the"]
     removed_url = live_server.url + f"/s/{removed.public_id}/"

@@ -20,7 +20,7 @@ import simple_history
 from django.urls import reverse
 
 from benchmarks import bench
-from conferences.admin_history import HISTORY_LIST_CSP, HISTORY_LIST_STYLE
+from conferences.admin.history import HISTORY_LIST_CSP, HISTORY_LIST_STYLE
 
 from .factories import ConferenceFactory
 

@@ -18,13 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
-from conferences.models import (
-    Conference,
-    Correction,
-    RetiredStatement,
-    Statement,
-    StatusChange,
-)
+from conferences.models import Conference, Correction, RetiredStatement, Statement, StatusChange
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
 

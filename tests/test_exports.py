@@ -12,8 +12,8 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from conferences import exports
 from conferences.models import Conference, Statement
+from conferences.public import exports
 
 from .factories import (
     ConferenceFactory,

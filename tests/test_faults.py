@@ -30,8 +30,7 @@ from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conferences import caching
-from conferences.admin_import import DATABASE_DOWN
+from conferences.admin.imports import DATABASE_DOWN
 from conferences.importer.writer import (
     ImportPlan,
     NewSpeaker,
@@ -39,8 +38,9 @@ from conferences.importer.writer import (
     PlannedStatement,
     write,
 )
-from conferences.middleware import MESSAGE
 from conferences.models import Conference, SourceDocument
+from conferences.ops import caching
+from conferences.ops.middleware import MESSAGE
 
 from .factories import SpeakerFactory, StatementFactory, TopicFactory
 from .importer.test_admin_import import BRIEFING, form_data, save_data

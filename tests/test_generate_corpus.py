@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Max, Min
 
-from conferences import synthetic
+from conferences.corpus import synthetic
 from conferences.models import (
     Conference,
     Organization,
@@ -23,7 +23,7 @@ from conferences.models import (
     Statement,
     Topic,
 )
-from conferences.models.archive import PUBLIC_ID_ALPHABET, content_hash
+from conferences.text.ids import PUBLIC_ID_ALPHABET, content_hash
 
 from .factories import (
     RoleFactory,

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from conferences import workflow
+from conferences.editorial import workflow
 from conferences.models import Conference, Speaker, Statement
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory, TopicFactory

@@ -34,9 +34,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from conferences import exports, search
 from conferences.filters import StatementFilter
-from conferences.models import Statement
+from conferences.models import Statement, search
+from conferences.public import exports
 
 pytestmark = pytest.mark.django_db
 

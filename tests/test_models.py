@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from conferences.models import Conference, Role, Speaker, SpeakerAlias, Statement, Topic
-from conferences.models.archive import PUBLIC_ID_ALPHABET, new_public_id
+from conferences.text.ids import PUBLIC_ID_ALPHABET, new_public_id
 
 from .factories import (
     ConferenceFactory,

@@ -3,7 +3,7 @@
 import pytest
 
 from conferences.models import Speaker, SpeakerAlias
-from conferences.names import normalize_name
+from conferences.text.names import normalize_name
 
 from .factories import SpeakerFactory
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
-from conferences import caching, workflow
+from conferences.editorial import workflow
 from conferences.models import Conference, Speaker
+from conferences.ops import caching
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory
 

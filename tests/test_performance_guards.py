@@ -12,11 +12,13 @@ from django.db.models import Count
 from django.http import QueryDict, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from conferences import caching, filters, workflow
-from conferences.facets import facets_and_total, topic_counts
+from conferences import filters
+from conferences.editorial import workflow
 from conferences.filters import StatementFilter
 from conferences.models import Conference, Statement, Topic
-from conferences.views.statements import published_statements
+from conferences.models.lists import published_statements
+from conferences.ops import caching
+from conferences.public.facets import facets_and_total, topic_counts
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory, TopicFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from conferences import permalinks, workflow
+from conferences.editorial import permalinks, workflow
 from conferences.models import Conference, Correction, RetiredStatement, Statement
-from conferences.models.archive import content_hash
+from conferences.text.ids import content_hash
 
 from .factories import (
     ConferenceFactory,

@@ -20,10 +20,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from conferences import caching, routers
 from conferences.models import Conference, Statement, Topic
-from conferences.replica_middleware import PublicReadMiddleware, is_public_read
-from conferences.views import statement_detail
+from conferences.ops import caching, routers
+from conferences.ops.replica_middleware import PublicReadMiddleware, is_public_read
+from conferences.public.views import statement_detail
 
 from .importer.test_admin_import import URL as IMPORT_URL
 from .importer.test_admin_import import form_data, save_data
@@ -33,7 +33,7 @@ from .settings_probe import run_probe
 ROOT = Path(__file__).resolve().parent.parent
 REPLICAS = ["replica1", "replica2"]
 DEAD = "replica_dead"  # a replica that never answers
-ROUTER = "conferences.routers.PrimaryReplicaRouter"
+ROUTER = "conferences.ops.routers.PrimaryReplicaRouter"
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", *REPLICAS, DEAD])
 
@@ -190,7 +190,7 @@ def test_a_replica_that_does_not_answer_is_left_out_and_the_next_one_reads(
         assert queries["replica1"] > 0
     # Tried once; then left out without another attempt while REPLICA_DOWN_FOR runs.
     assert attempts == [500.0]
-    assert [r.getMessage() for r in caplog.records if r.name == "conferences.routers"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "conferences.ops.routers"] == [
         f"Read replica {DEAD} did not answer ({connection_error(caplog)}); public reads go "
         "elsewhere for 30 s."
     ]
@@ -204,7 +204,7 @@ def test_a_replica_that_does_not_answer_is_left_out_and_the_next_one_reads(
 
 def connection_error(caplog) -> str:
     """The driver's own words for the failed connection, as logged."""
-    message = next(r for r in caplog.records if r.name == "conferences.routers").args[1]
+    message = next(r for r in caplog.records if r.name == "conferences.ops.routers").args[1]
     assert ("unable to open database file" in message) or ("Connection refused" in message)
     return message
 
@@ -232,7 +232,7 @@ def test_a_request_that_reads_nothing_touches_no_replica(client, settings, dead_
         assert response.status_code == 200
     assert client.get("/healthz").content == b"ok"
     assert attempts == []
-    assert [r for r in caplog.records if r.name == "conferences.routers"] == []
+    assert [r for r in caplog.records if r.name == "conferences.ops.routers"] == []
 
 
 def test_the_page_cache_version_is_read_where_the_page_is_read(client, archive, admin_client):
@@ -428,7 +428,7 @@ def test_replica_urls_become_aliases_with_the_primarys_options():
     )
     assert run.stdout.splitlines() == [
         "['default', 'replica1', 'replica2'] ['replica1', 'replica2'] "
-        "['conferences.routers.PrimaryReplicaRouter']",
+        "['conferences.ops.routers.PrimaryReplicaRouter']",
         f"default db-primary podium 120 True {options} None",
         f"replica1 db-r1 podium 120 True {options} default",
         f"replica2 db-r2 podium 120 True {options} default",

@@ -7,8 +7,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from conferences.editorial.reports import reported_by
 from conferences.models import Conference, StatementReport
-from conferences.reports import reported_by
 from conferences.text.diff import as_compared, quote_diff, word_diff
 
 from .factories import (

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from conferences.models import Conference, Statement
-from conferences.search import (
+from conferences.models.search import (
     FTS_TABLE,
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,

@@ -24,7 +24,7 @@ from django.test import RequestFactory
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
-from conferences.client_address import client_address
+from conferences.ops.client_address import client_address
 
 from .factories import ConferenceFactory
 

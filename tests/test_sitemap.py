@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conferences.models import Conference, Statement, Topic
-from conferences.sitemaps import StatementSitemap
+from conferences.public.sitemaps import StatementSitemap
 
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory, TopicFactory
 

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 
-from conferences.citations import quote_metadata
-from conferences.forms import SourceDocumentForm
-from conferences.import_forms import ImportForm
+from conferences.admin.forms import SourceDocumentForm
+from conferences.admin.import_forms import ImportForm
 from conferences.models import SourceDocument, Statement
 from conferences.models.archive import WEB_URL_MESSAGE
+from conferences.public.citations import quote_metadata
 
 from .factories import ConferenceFactory, SourceDocumentFactory, StatementFactory
 

@@ -23,10 +23,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conferences import caching, workflow
-from conferences.cards import card_name
+from conferences.editorial import workflow
 from conferences.models import Conference
-from conferences.views import cards as card_views
+from conferences.ops import caching
+from conferences.public.cards import card_name
+from conferences.public.views import cards as card_views
 
 from . import test_cards
 from .factories import ConferenceFactory, SpeakerFactory, StatementFactory

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences import workflow
+from conferences.editorial import workflow
 from conferences.models import Conference, StatusChange
 
 from .factories import ConferenceFactory, StatementFactory

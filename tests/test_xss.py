@@ -30,9 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conferences import corrections
-from conferences.citations import citations, json_ld_script_text, quote_metadata
-from conferences.feeds import entry_title
+from conferences.editorial import corrections
 from conferences.models import (
     Conference,
     Correction,
@@ -43,11 +41,14 @@ from conferences.models import (
     Statement,
     StatementReport,
 )
-from conferences.models.archive import WEB_URL_MESSAGE, content_hash
-from conferences.names import normalize_name
-from conferences.search import HIGHLIGHT_START, HIGHLIGHT_STOP, headline_html
+from conferences.models.archive import WEB_URL_MESSAGE
+from conferences.models.search import HIGHLIGHT_START, HIGHLIGHT_STOP, headline_html
+from conferences.public.citations import citations, json_ld_script_text, quote_metadata
+from conferences.public.feeds import entry_title
+from conferences.public.views.browse import speakers_with_counts, topics_with_counts
 from conferences.text.diff import word_diff
-from conferences.views.browse import speakers_with_counts, topics_with_counts
+from conferences.text.ids import content_hash
+from conferences.text.names import normalize_name
 
 from .factories import (
     ConferenceFactory,

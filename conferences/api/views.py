@@ -11,7 +11,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from ..models import Conference, Organization, Role, Speaker, Statement, Topic
-from ..views.statements import published_statements, with_roles
+from ..models.lists import published_statements, with_roles
 from . import serializers
 from .filtering import StatementFilterBackend
 from .http import ConditionalGetMixin, Pagination, newest

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Speaker, Topic
-from ..names import normalize_name
+from ..text.names import normalize_name
 from .parse import ParsedDocument, Turn
 from .writer import NewSpeaker
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from ..models import Conference, SourceDocument, Speaker, Statement, Topic
-from ..models.archive import content_hash
+from ..text.ids import content_hash
 from .matching import Match, match_quotes
 from .parse import ParsedDocument, Turn, parse
 from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers

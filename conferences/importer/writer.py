@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from .. import workflow
+from ..editorial import workflow
 from ..models import (
     Conference,
     Organization,
@@ -27,8 +27,8 @@ from ..models import (
     StatementReport,
     Topic,
 )
-from ..models.archive import content_hash
-from ..names import normalize_name
+from ..text.ids import content_hash
+from ..text.names import normalize_name
 
 
 class DuplicateSource(Exception):

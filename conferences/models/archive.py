@@ -1,8 +1,6 @@
 """What was said: conferences, their source documents, statements and topics."""
 
-import hashlib
 import re
-import secrets
 
 from django import forms
 from django.conf import settings
@@ -14,16 +12,9 @@ from django.utils.deconstruct import deconstructible
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+# The migrations name conferences.models.archive.new_public_id: it must stay importable here.
+from ..text.ids import PUBLIC_ID_LENGTH, new_public_id
 from .people import Organization, Speaker
-
-# Short public ids for permalinks: lower case and digits without the look-alikes 0/o, 1/l/i.
-PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-PUBLIC_ID_LENGTH = 8
-
-
-def new_public_id() -> str:
-    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
-
 
 # Only web addresses become links on the public pages: a javascript:, data: or vbscript: URL would
 # run in the reader's browser, and ftp:, mailto: or file: ones are no source a reader can open.
@@ -66,11 +57,6 @@ class WebURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": WebURLFormField, **kwargs})
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of a text, as hex; the writer stores it for sources and statements."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class TopicQuerySet(models.QuerySet):
@@ -307,7 +293,7 @@ class StatementQuerySet(models.QuerySet):
     def search(self, query: str):
         """Statements matching a websearch-style query, with `search_rank` and
         `search_headline`; see conferences/search.py."""
-        from ..search import search  # imported lazily: no import cycle with the models
+        from .search import search  # imported lazily: no import cycle with the models
 
         return search(self, query)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from ..names import normalize_name
+from ..text.names import normalize_name
 
 
 class Organization(models.Model):

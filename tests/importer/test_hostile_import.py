@@ -19,8 +19,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from conferences.importer import service, transcript
-from conferences.importer.parse import parse
+from conferences.importer import service
+from conferences.importer.parse import parse, transcript
 from conferences.models import Conference, SourceDocument
 
 from .test_admin_import import BRIEFING, URL, form_data

@@ -8,17 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError
 
-from conferences import workflow
+from conferences.editorial import workflow
 from conferences.importer.matching import align, match_quotes, tokens, words
 from conferences.importer.service import build_preview, make_plan, preview_json
 from conferences.importer.writer import write
-from conferences.models import (
-    Conference,
-    SourceDocument,
-    SpeakerAlias,
-    Statement,
-    StatementReport,
-)
+from conferences.models import Conference, SourceDocument, SpeakerAlias, Statement, StatementReport
 
 from ..factories import ConferenceFactory, SpeakerFactory, StatementFactory
 from .test_admin_import import URL, save_data, selected

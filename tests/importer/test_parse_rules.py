@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from conferences.importer.dates import clean_title, dateline, parse_date
-from conferences.importer.names import label_name, post_holders
 from conferences.importer.parse import parse
+from conferences.importer.parse.dates import clean_title, dateline, parse_date
+from conferences.importer.parse.names import label_name, post_holders
 
 
 @pytest.mark.parametrize(

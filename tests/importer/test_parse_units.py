@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conferences.importer.dates import clean_title, parse_date, place_from_line
 from conferences.importer.parse import parse, to_dict
-from conferences.importer.quotes import find_quotes
-from conferences.importer.text import artifacts
+from conferences.importer.parse.dates import clean_title, parse_date, place_from_line
+from conferences.importer.parse.quotes import find_quotes
+from conferences.importer.parse.text import artifacts
 
 SEED = Path("/work/shared/corpus/00-seed-lavrov-nato-japan")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from conferences import backup
+from conferences.ops import backup
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.http import QueryDict
 
-from conferences import exports
 from conferences.filters import StatementFilter
 from conferences.models import Statement
+from conferences.public import exports
 
 # Option name -> the query-string parameter StatementFilter reads.
 FILTER_OPTIONS = {

@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from conferences import synthetic
+from conferences.corpus import synthetic
 
 
 class Command(BaseCommand):

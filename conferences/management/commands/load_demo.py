@@ -5,17 +5,15 @@ Running it again changes nothing: the importer refuses a text it has already sto
 
 import datetime
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from conferences.corpus.demo import DEMO_DIR
 from conferences.importer.service import RowDecision, build_preview, make_plan
 from conferences.importer.writer import DuplicateSource, NewSpeaker, create_speaker, write
 from conferences.models import Conference, Speaker, Topic
-
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 def demo_topics(keywords_by_name: dict[str, list[str]]) -> dict[str, Topic]:

@@ -1,0 +1,211 @@
+"""Text in, a parsed document out: turns of a transcript or quotes of a news article.
+
+Pure Python, no Django. Offsets always point into the text passed to `parse()`; the words of a
+turn are the words of that stretch of text (white space aside), never rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .article import is_heading, paragraphs, parse_article
+from .dates import clean_title, dateline, find_date, is_event_title, parse_date, place_from_line
+from .names import is_title_word
+from .records import ParsedDocument, Turn
+from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
+from .transcript import body_labels, parse_transcript
+
+__all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
+
+KINDS = ("auto", "transcript", "article")
+_DOUBLE_MARKS = re.compile('["“”«»„]')
+
+
+def parse(
+    text: str, kind: str = "auto", paraphrases: bool = False, default_speaker: str | None = None
+) -> ParsedDocument:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    view = build_view(text)
+    lines = split_lines(view.text)
+    body_from = next((i for i, line in enumerate(lines) if line.start >= view.front_end), 0)
+    warnings: list[str] = []
+    if view.front_matter:
+        warnings.append("front matter left out")
+    if view.html:
+        warnings.append("HTML markup left out")
+    glued = _glued_breadcrumbs(lines, body_from)
+    for i in glued:
+        lines[i] = Line(lines[i].start, lines[i].start, "")
+    wrapped = is_wrapped(lines[body_from:])
+    labels = body_labels(lines, view.text, wrapped, body_from)
+    if kind == "auto":
+        kind = _guess_kind(labels, view.text)
+        warnings.append(f"kind detected: {kind}")
+    haystack = " ".join(_front_titles(view.front_matter)) + "\n" + view.text.replace(PAD, "")
+    if default_speaker:
+        haystack += "\n" + default_speaker
+    chrome_lines = [
+        i for i in range(body_from, len(lines)) if not lines[i].blank and is_chrome(lines[i].text)
+    ]
+    if glued or chrome_lines:
+        warnings.append(f"page chrome left out: {len(glued) + len(chrome_lines)} line(s)")
+    if kind == "transcript":
+        result = parse_transcript(
+            view.text, lines, wrapped, body_from, haystack, default_speaker, labels
+        )
+        header = result.header_lines
+        turns, speakers = result.turns, result.speakers
+        warnings += result.warnings
+        line_place = None
+        line_date = None
+    else:
+        header, body = _article_header(lines, body_from)
+        groups = paragraphs(view.text, lines, body, wrapped)
+        skip, line_place, line_date = 0, None, None
+        if groups:
+            found = dateline(groups[0][0].text)
+            if found:
+                line_place, line_date, _ = found
+                skip = _view_skip(view.text, groups[0][0], found[2])
+        result = parse_article(view.text, groups, haystack, default_speaker, paraphrases, skip)
+        turns, speakers = result.turns, result.speakers
+        warnings += result.warnings
+    title, date, place = _header_facts(view, lines, header, kind)
+    if kind == "article":
+        date = date or line_date
+        place = place or line_place
+    if not turns:
+        warnings.append("no statements found")
+    return ParsedDocument(kind, title, date, place, turns, warnings, speakers)
+
+
+def to_dict(doc: ParsedDocument) -> dict:
+    data = dataclasses.asdict(doc)
+    data["date"] = doc.date.isoformat() if doc.date else None
+    return data
+
+
+def _guess_kind(labels, view: str) -> str:
+    distinct = {re.sub(r"\W+", " ", lab.label).lower() for lab in labels}
+    if len(labels) >= 3 and len(distinct) >= 2:
+        return "transcript"
+    if labels and len(_DOUBLE_MARKS.findall(view)) < 2:
+        return "transcript"
+    if len(labels) >= 2 and len(distinct) >= 2 and sum(1 for lab in labels if lab.anonymous):
+        return "transcript"
+    return "article"
+
+
+def _glued_breadcrumbs(lines: list[Line], body_from: int) -> list[int]:
+    """'HomeWorldLavrov: US uses NATO…' above 'Lavrov: US uses NATO…': navigation glued on."""
+    found = []
+    texts = [(i, line.text) for i, line in enumerate(lines) if not line.blank and i >= body_from]
+    for n, (i, text) in enumerate(texts[:-1]):
+        for _, other in texts[n + 1 : n + 4]:
+            if len(other) >= 15 and text != other and text.endswith(other):
+                found.append(i)
+                break
+    return found
+
+
+def _view_skip(view: str, line: Line, visible: int) -> int:
+    """Offset, relative to the line start, after `visible` non-PAD characters."""
+    pos, seen = line.start, 0
+    while pos < line.end and seen < visible:
+        if view[pos] != PAD:
+            seen += 1
+        pos += 1
+    return pos - line.start
+
+
+def _article_header(lines: list[Line], body_from: int) -> tuple[list[int], list[int]]:
+    """Lines above the first paragraph of prose are header; the rest is the body."""
+    header: list[int] = []
+    headline_seen = False
+    for i in range(body_from, len(lines)):
+        line = lines[i]
+        if line.blank:
+            continue
+        text = line.text
+        if not headline_seen:
+            # the first line of the page is the headline, even with a quote at its end:
+            # 'Minister says plan is "non-negotiable"'
+            text = text.rstrip("\"“”’»'")
+        headline_seen = headline_seen or not is_chrome(line.text)
+        if text and (is_chrome(line.text) or is_time_line(text) or is_heading(text)):
+            header.append(i)
+            continue
+        return header, list(range(i, len(lines)))
+    return header, []
+
+
+def _front_titles(front: dict) -> list[str]:
+    return [front[key] for key in ("title", "post_title", "original_title") if front.get(key)]
+
+
+def _header_facts(view, lines: list[Line], header: list[int], kind: str):
+    texts = [lines[i].text for i in header if not lines[i].blank]
+    texts = [t for t in texts if not is_chrome(t) and not is_time_line(t)]
+    title = None
+    front_titles = _front_titles(view.front_matter)
+    if front_titles:
+        title = front_titles[0]
+    for start, end in view.headings:
+        if title is None:
+            heading = re.sub(r"\s+", " ", view.text[start:end].replace(PAD, "")).strip()
+            title = clean_title(heading) if heading else None
+    date = None
+    if kind == "transcript" and view.front_matter.get("date"):
+        date = parse_date(view.front_matter["date"])
+    place = None
+    # A line that also states the date ("Port Aster, 9 March 2023") names the place best.
+    for text in texts:
+        if find_date(text):
+            place = place_from_line(text)
+            if place:
+                break
+    if title is None:  # 'Regular Press Briefing by …' below menus and banners
+        title = next(
+            (clean_title(t) for t in texts if is_event_title(t) and 3 <= len(t.split()) <= 40),
+            None,
+        )
+    for text in list(texts):
+        found_line = dateline(text)
+        if found_line and found_line[2] >= len(text) - 1:  # 'PORT ASTER, Tuesday 3rd May 2022'
+            place = place or found_line[0]
+            date = date or found_line[1]
+            texts.remove(text)
+    dated = [n for n, text in enumerate(texts) if find_date(text)]
+    for n, text in enumerate(texts):
+        found = find_date(text)
+        if date is None and found:
+            date = found[0]
+        # with a dated line in the header, a place stands next to it, not among the menus
+        if place is None and (not dated or min(abs(n - d) for d in dated) <= 2):
+            place = place_from_line(text)
+            if place and place == text.strip() and title is None and len(texts) == 1:
+                place = None
+        if (
+            title is None
+            and 3 <= len(text.split()) <= 40
+            and not text.endswith(".")
+            and (not _only_date(text))
+            and (not place or place not in text)
+        ):
+            title = clean_title(text)
+    if title and date is None:
+        date = parse_date(title)
+    if title and place is None:
+        tail = re.search(
+            r",\s*([A-Z][a-z\u00e0-\u024f'’\-]+(?: [A-Z][a-z\u00e0-\u024f'’\-]+)?)$", title
+        )
+        if tail and not is_title_word(tail.group(1).split()[0]) and not parse_date(tail.group(1)):
+            place = tail.group(1)
+    return title, date, place
+
+
+def _only_date(text: str) -> bool:
+    found = find_date(text)
+    return bool(found) and len(text) - (found[2] - found[1]) < 12

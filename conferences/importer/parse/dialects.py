@@ -1,0 +1,207 @@
+"""Speaker labels of transcripts, in every house style we have met.
+
+`MR PRICE:`, `MS. PSAKI:`, `FOREIGN MINISTER LEZCANO:`, `Sergey Lavrov:`, `Zhao Lijian:`; a bare
+`Q` followed by spaces, `Q:`, `QUESTION:`, `Question (translated from Chinese):`; outlet labels
+(`AFP:`, `Yonhap News Agency:`); a timestamp after the label with the words on the next line
+(`Ned Price: (00:11)`); a note after the name (`Sergey Lavrov (speaks after Wang Yi):`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .names import ANONYMOUS_LABELS, CONNECTORS, ROLE_LABELS, is_outlet, is_title_word, label_name
+from .text import Line, is_chrome
+
+_Q_LABEL = re.compile(
+    r"^(?P<label>(?:Q|QUESTION|Question|QUESTIONS?|Questioner|QUESTIONER)"
+    r"(?:[ \t]+(?:from|by|FROM|BY)[ \t]+[^:：()\n]{1,60}?"  # 'Question from the floor:'
+    r"(?=[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*[:：]))?"
+    r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\)(?=[ \t]*[:：]))?)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)"
+    r"|(?P<single>[ ])(?=[A-Z(“\"\[—–]))"
+)
+_FROM_FLOOR = re.compile(r"^\w+[ \t]+(?:from|by)[ \t]+[^:：\n]{1,80}[:：]$", re.IGNORECASE)
+_BARE_Q = ("Q", "QUESTION", "Question", "Questioner", "QUESTIONER")
+_A_LABEL = re.compile(
+    r"^(?P<label>A|ANSWER|Answer)(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z]))"
+)
+_NAME_LABEL = re.compile(
+    r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
+    r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\))?)[ \t]*[:：](?=[ \t]|$)"
+)
+# '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
+_TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
+_TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
+# fmt: off
+_NOT_LABELS = {
+    "note", "notes", "update", "updated", "photo", "photos", "source", "sources", "read", "also",
+    "related", "tags", "tag", "share", "posted", "published", "by", "image", "images", "video",
+    "watch", "listen", "topics", "topic", "category", "categories", "date", "time", "location",
+    "place", "venue", "title", "subject", "keywords", "copyright", "email", "e-mail", "tel",
+    "phone", "fax", "website", "url", "link", "links", "editor", "reporting", "warning", "example",
+    "summary", "background", "context", "agenda", "attachment", "file", "disclaimer", "caption",
+    "credit", "credits", "ps", "p.s.", "re", "fwd", "from", "to", "cc", "sent", "dear", "hi",
+    "hello", "yes", "no", "first", "second", "third", "finally", "however", "but", "and", "so",
+    "well", "now", "today", "yesterday", "tomorrow", "here", "there", "this", "that", "these",
+    "those", "what", "why", "how", "when", "where", "who", "which", "key", "main", "breaking",
+    "exclusive", "opinion", "analysis", "explainer", "live", "headline", "quote", "translation",
+    "transcript", "original", "contents", "table", "page", "chapter", "section", "part", "step",
+    "reference", "references", "see", "follow", "subscribe", "join", "download", "print",
+    "comment", "comments", "reply", "report", "statement", "minutes", "home", "menu", "search",
+    "more", "previous", "next", "total", "result", "results", "remarks", "please", "thanks",
+    "thank", "ok", "okay", "as", "in", "on", "at", "for", "with", "after", "meanwhile", "then",
+    "our", "my", "your", "his", "her", "their", "its", "we", "i", "you", "he", "she", "they", "it",
+    "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
+    "what's next", "the bottom line", "keep reading", "address",
+}
+# fmt: on
+
+
+@dataclass
+class Label:
+    line_index: int
+    label: str  # as printed, without the colon
+    start: int  # offset of the label
+    text_start: int | None  # offset of the words on the same line, None if on the next line
+    anonymous: bool
+    answer_label: bool = False
+    note: str | None = None
+
+
+def _valid_name(name: str) -> bool:
+    if "," in name:
+        # 'Official Spokesperson, Ilse Marwick' or 'Ilse Marwick, Spokesperson': a post on one
+        # side of a single comma; anything else with a comma is prose
+        parts = name.split(",")
+        if len(parts) != 2 or not any(_all_titles(part) for part in parts):
+            return False
+        name = name.replace(",", " ")
+    tokens = name.split()
+    if not tokens or len(name) > 60:
+        return False
+    if tokens[0].lower() == "the" and len(tokens) > 1 and tokens[0].isupper():
+        tokens = tokens[1:]  # 'THE PRESIDENT:'
+    if " ".join(tokens).lower() in _NOT_LABELS or tokens[0].lower() in _NOT_LABELS:
+        return False
+    if not tokens[0][:1].isupper() or tokens[-1].lower() in CONNECTORS:
+        return False
+    for token in tokens:
+        if token.lower() in CONNECTORS or token.isdigit():
+            continue
+        if not token[:1].isupper():
+            return False
+    return not re.search(r"https?|www\.", name)
+
+
+def _all_titles(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(is_title_word(word) for word in words)
+
+
+def match_label(line: Line, view: str, index: int) -> Label | None:
+    text = line.text
+    if is_chrome(text):
+        return None
+    # positions in `text` map to the view only up to PADs; look the label up in the view
+    raw = view[line.start : line.end].replace("\x00", "")
+    prefix = _TIME_PREFIX.match(raw)
+    skip = prefix.end() if prefix else 0
+    raw = raw[skip:]
+    for pattern, anonymous, answer in ((_Q_LABEL, True, False), (_A_LABEL, False, True)):
+        match = pattern.match(raw)
+        if match:
+            rest = raw[match.end() :].strip()
+            if pattern is _Q_LABEL:
+                if match.groupdict().get("single") and match.group("label") != "Q":
+                    continue  # 'Question marks remain': only a bare Q takes one space
+                bare = raw.strip().rstrip(":：").strip()
+                if not rest and bare not in _BARE_Q and not _FROM_FLOOR.match(raw.strip()):
+                    continue
+            return _make(line, view, index, match, anonymous, answer, skip)
+    match = _NAME_LABEL.match(raw)
+    if not match or not _valid_name(match.group("name")):
+        return None
+    anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
+    return _make(line, view, index, match, anonymous, False, skip)
+
+
+def _make(
+    line: Line, view: str, index: int, match: re.Match, anonymous: bool, answer: bool, skip: int
+):
+    label = re.sub(r"\s+", " ", match.group("label")).strip()
+    # map the end of the match (in PAD-free text) back to the view
+    consumed = skip + len(match.group(0))
+    pos = line.start
+    seen = 0
+    while seen < consumed and pos < line.end:
+        if view[pos] != "\x00":
+            seen += 1
+        pos += 1
+    while pos < line.end and (view[pos] == "\x00" or view[pos].isspace()):
+        pos += 1
+    rest = view[pos : line.end].replace("\x00", "").strip()
+    text_start = pos if rest and not _TIMESTAMP.match(rest) else None
+    return Label(
+        index, label, line.start, text_start, anonymous, answer, match.groupdict().get("note")
+    )
+
+
+def is_headline(label: Label, line: Line) -> bool:
+    """'Lavrov: US uses NATO to control its members': a title, not a speaker label."""
+    if label.text_start is None:
+        return False
+    rest = line.text[line.text.find(":") + 1 :].strip() if ":" in line.text else ""
+    if not rest:
+        return False
+    words = rest.split()
+    return rest[-1] not in '.?!…"”’»)—–-:;,' and len(words) <= 16
+
+
+def find_labels(lines: list[Line], view: str) -> list[Label]:
+    found = []
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        label = match_label(line, view, index)
+        if label:
+            found.append((label, line))
+    counts = Counter(_key(label.label) for label, _ in found)
+    kept = []
+    for label, line in found:
+        special = label.anonymous or label.answer_label
+        if counts[_key(label.label)] < 2 and not special and is_headline(label, line):
+            continue
+        kept.append(label)
+    return kept
+
+
+def _key(label: str) -> str:
+    return re.sub(r"[^\w]+", " ", re.sub(r"\([^()]*\)", "", label)).strip().lower()
+
+
+@dataclass
+class LabelInfo:
+    speaker: str | None
+    anonymous: bool
+    outlet: str | None
+    official: bool
+
+
+def describe(label: Label, caps_document: bool) -> LabelInfo:
+    """What a label says about its speaker."""
+    bare = re.sub(r"\s*\([^()]*\)", "", label.label).strip()
+    if label.anonymous:
+        return LabelInfo(None, True, None, False)
+    if label.answer_label:
+        return LabelInfo(None, False, None, True)
+    if is_outlet(bare, caps_document):
+        return LabelInfo(None, True, bare, False)
+    if re.match(r"^(?:speaker|participant|person|voice|man|woman)\s*\d+$", bare, re.I):
+        return LabelInfo(bare, False, None, False)
+    if ROLE_LABELS.match(bare):
+        name = " ".join(w.capitalize() if w.lower() != "of" else w for w in bare.split())
+        return LabelInfo(name, False, None, True)
+    return LabelInfo(label_name(bare), False, None, True)

@@ -1,0 +1,251 @@
+"""Speaker-labelled transcripts: labels become turns, the text between them their words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dialects import Label, describe, find_labels
+from .names import ROLE_LABELS, fuller_name, post_holders
+from .records import Turn
+from .text import PAD, Line, artifacts, is_chrome, is_stage_direction, is_time_line, join_text
+
+
+@dataclass
+class TranscriptResult:
+    turns: list[Turn]
+    header_lines: list[int]  # indexes of the lines before the first turn
+    warnings: list[str] = field(default_factory=list)
+    speakers: dict[str, list[str]] = field(default_factory=dict)
+
+
+def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
+    """In hard-wrapped text a label opens a paragraph: drop those in mid-paragraph."""
+    kept = []
+    for label in labels:
+        i = label.line_index
+        if i == 0 or lines[i - 1].blank or any(k.line_index == i - 1 for k in kept):
+            kept.append(label)
+    return kept
+
+
+# 'The following is a near-verbatim transcript of …', '(As delivered)': the editor speaking
+_EDITORIAL = re.compile(
+    r"^(?:the following is|following is|below is|what follows is|this is an? (?:\w+ ){0,2}"
+    r"transcript)\b|\b(?:near-verbatim|verbatim|unofficial|official) (?:transcript|translation)\b|"
+    r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b",
+    re.IGNORECASE,
+)
+# After the last turn, a line such as 'Share this page' or 'Related links' starts the footer.
+_FOOTER_START = re.compile(
+    r"^(?:share this|share on|related(?: links| articles| posts| stories| content| news)?$|"
+    r"see also|read more|more from|more on this|more news|tags?:|follow us|back to top|"
+    r"print(?: this page)?$|download (?:the )?(?:pdf|transcript))",
+    re.IGNORECASE,
+)
+_HOLDER_ROLES = re.compile(
+    r"^(?:spokesperson|spokesman|spokeswoman|the president|the vice president|the secretary|"
+    r"the minister|the prime minister|the secretary-general)$",
+    re.IGNORECASE,
+)
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= 8 and text[-1] in '.?!…"”’)'
+
+
+def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
+    """The unlabelled paragraphs directly above the first label, if they read as speech."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for i in range(skip_before, first):
+        if lines[i].blank:
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(i)
+    if current:
+        blocks.append(current)
+    picked: list[int] = []
+    for block in reversed(blocks):
+        text = " ".join(lines[i].text for i in block)
+        if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not _is_prose(text):
+            break
+        if _EDITORIAL.search(text):
+            break
+        picked = block + picked
+    words = sum(len(lines[j].text.split()) for j in picked)
+    return picked if words >= 15 else []
+
+
+def _content(
+    lines: list[Line], view: str, label: Label, stop: int, wrapped: bool, last: bool = False
+) -> tuple[list[Line], int]:
+    """Lines holding a label's words, trimmed of chrome, stage directions and end times."""
+    first = label.line_index
+    chosen: list[Line] = []
+    chrome = 0
+    if label.text_start is not None:
+        line = lines[first]
+        text = view[label.text_start : line.end].replace(PAD, "")
+        chosen.append(Line(label.text_start, line.end, re.sub(r"[ \t]+", " ", text.strip())))
+    for j in range(first + 1, stop):
+        line = lines[j]
+        alone = not wrapped or (
+            (j == 0 or lines[j - 1].blank) and (j + 1 == len(lines) or lines[j + 1].blank)
+        )
+        if last and chosen and not line.blank and _FOOTER_START.match(line.text):
+            chrome += sum(1 for k in range(j, stop) if not lines[k].blank)
+            break
+        if not line.blank and alone and is_chrome(line.text):
+            chrome += 1
+            continue
+        chosen.append(line)
+    while chosen and (
+        chosen[-1].blank or is_time_line(chosen[-1].text) or is_stage_direction(chosen[-1].text)
+    ):
+        chosen.pop()
+    while chosen and chosen[0].blank:
+        chosen.pop(0)
+    return chosen, chrome
+
+
+def body_labels(lines: list[Line], view: str, wrapped: bool, body_from: int) -> list[Label]:
+    """The speaker labels of the body: one pass of find_labels over every line."""
+    labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
+    return block_start_labels(labels, lines) if wrapped else labels
+
+
+def parse_transcript(
+    view: str,
+    lines: list[Line],
+    wrapped: bool,
+    body_from: int,
+    haystack: str,
+    default_speaker: str | None,
+    labels: list[Label] | None = None,
+) -> TranscriptResult:
+    """`labels`: body_labels() of the same lines when the caller has them already (parse() has:
+    finding them again doubled the time of a long text)."""
+    if labels is None:
+        labels = body_labels(lines, view, wrapped, body_from)
+    result = TranscriptResult([], [])
+    first = labels[0].line_index if labels else len(lines)
+    opening = opening_lines(lines, first, body_from)
+    result.header_lines = [i for i in range(body_from, opening[0] if opening else first)]
+    named = [lab for lab in labels if not lab.anonymous]
+    caps = sum(1 for lab in named if lab.label.isupper()) > len(named) / 2
+    chrome_total = 0
+    if opening:
+        chosen = [lines[i] for i in range(opening[0], opening[-1] + 1)]
+        text = join_text(view, chosen, wrapped)
+        turn = Turn(
+            None,
+            default_speaker,
+            False,
+            None,
+            text,
+            "remark",
+            "verbatim",
+            chosen[0].start,
+            chosen[-1].end,
+            ["unlabelled opening statement"],
+        )
+        result.turns.append(turn)
+    fuller: dict[str, str | None] = {}
+    holders: dict[str, str | None] = {}
+    # the words above the first label (and a front-matter title) name the people on the podium
+    header_text = (
+        haystack.split("\n", 1)[0]
+        + "\n"
+        + "\n".join(lines[i].text for i in range(body_from, first))
+    )
+    officials = set()
+    for n, label in enumerate(labels):
+        stop = labels[n + 1].line_index if n + 1 < len(labels) else len(lines)
+        chosen, chrome = _content(lines, view, label, stop, wrapped, n + 1 == len(labels))
+        chrome_total += chrome
+        if n + 1 == len(labels):
+            chosen = _cut_footer(chosen)
+        info = describe(label, caps)
+        speaker = info.speaker
+        if (
+            speaker
+            and " " not in speaker
+            and info.official
+            and speaker[:1].isupper()
+            and not ROLE_LABELS.match(speaker)  # 'Spokesperson' is a post, not a surname
+        ):
+            if speaker not in fuller:
+                fuller[speaker] = fuller_name(speaker, haystack)
+            speaker = fuller[speaker] or speaker
+        if info.official and speaker and _HOLDER_ROLES.match(speaker):
+            if speaker not in holders:
+                post = re.sub(r"^the ", "", speaker, flags=re.I)
+                named = post_holders(header_text, post)
+                holders[speaker] = named[0] if len(named) == 1 else None
+            speaker = holders[speaker] or speaker
+        if info.official and speaker:
+            officials.add(speaker)
+        if label.answer_label:
+            speaker = default_speaker
+        text = join_text(view, chosen, wrapped) if chosen else ""
+        start = chosen[0].start if chosen else (label.text_start or label.start)
+        end = chosen[-1].end if chosen else start
+        if info.anonymous:
+            kind = "question"
+        elif result.turns and result.turns[-1].kind == "question":
+            kind = "answer"
+        else:
+            kind = "remark"
+        turn = Turn(
+            label.label,
+            speaker,
+            info.anonymous,
+            info.outlet,
+            text,
+            kind,
+            "verbatim",
+            start,
+            end,
+            artifacts(text),
+        )
+        result.turns.append(turn)
+        if speaker and not info.anonymous:
+            variants = result.speakers.setdefault(speaker, [speaker])
+            printed = re.sub(r"\s*\([^()]*\)", "", label.label).strip()
+            for variant in (printed, info.speaker):
+                if variant and variant not in variants:
+                    variants.append(variant)
+    if not officials and any(label.answer_label for label in labels):
+        named = post_holders(header_text)  # 'Interview of Foreign Minister Dario Kessel'
+        officials = set(named[:1]) if len(named) == 1 else set()
+    if len(officials) == 1:
+        only = next(iter(officials))
+        labelled = result.turns[len(result.turns) - len(labels) :]
+        for turn, label in zip(labelled, labels, strict=True):
+            if label.answer_label and not turn.speaker:
+                turn.speaker = only
+    if chrome_total:
+        result.warnings.append(f"page chrome left out: {chrome_total} line(s) inside the turns")
+    return result
+
+
+def _cut_footer(chosen: list[Line]) -> list[Line]:
+    """After the last turn, a run of short lines with no sentence in them is page footer."""
+    while chosen and not chosen[-1].blank and len(chosen) > 1:
+        last = chosen[-1].text
+        footer = all(w[:1].isupper() or not w[:1].isalpha() for w in last.split())
+        if (
+            len(last.split()) <= 6
+            and last[-1] not in '.?!…"”’)—–-'
+            and chosen[-2].blank
+            and (footer or is_chrome(last))
+        ):
+            chosen.pop()
+            while chosen and chosen[-1].blank:
+                chosen.pop()
+            continue
+        break
+    return chosen
