@@ -1,5 +1,8 @@
 """The admin's paste-and-preview import: form -> preview (speakers, rows, topics) -> save.
 
+Each step is a function below (`import_view` calls them in turn); what the editor chose on the
+preview is read back in import_choices.py, and the save itself is importer/writer.py.
+
 The page keeps no state on the server between steps: the text travels with the form, the
 preview is parsed again on save (parsing is deterministic), and the editor's choices are read
 back from the posted fields, so a failed save shows the page exactly as the editor left it.
@@ -7,7 +10,6 @@ back from the posted fields, so a failed save shows the page exactly as the edit
 
 import hashlib
 import logging
-import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,176 +19,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ..editorial.workflow import CHANGE_PERMISSION, may_publish
-from ..importer.resolve import find_speaker
-from ..importer.service import ImportRefused, Preview, RowDecision, build_preview, make_plan
-from ..importer.writer import DuplicateSource, NewSpeaker, write
+from ..importer.service import ImportRefused, Preview, build_preview, make_plan
+from ..importer.writer import DuplicateSource, write
 from ..models import Conference, Speaker, Statement, Topic
-from ..text.diff import quote_diff
+from . import import_choices as choices
 from .import_forms import ImportForm
 
 logger = logging.getLogger(__name__)
 
-NEW = "new"
 DATABASE_DOWN = (
     "Nothing was saved: the database did not answer during the save. Your text and choices "
     "are kept below: save again in a minute."
 )
-DIGITS = re.compile(r"[0-9]{1,18}")
-MATCHED_FIDELITY = {"verbatim": "verbatim transcript", "near_verbatim": "near-verbatim"}
-
-
-def _speaker_fields(preview: Preview, data) -> list[dict]:
-    """One entry per distinct speaker: what the editor sees and has chosen."""
-    entries = []
-    for j, choice in enumerate(preview.speakers):
-        default_target = str(choice.existing.pk) if choice.existing else NEW
-        proposed = choice.proposed
-        entries.append(
-            {
-                "index": j,
-                "value": f"sp-{j}",
-                "choice": choice,
-                "target": data.get(f"sp-{j}-target", default_target),
-                "name": data.get(f"sp-{j}-name", choice.name),
-                "kind": data.get(
-                    f"sp-{j}-kind", proposed.kind if proposed else Speaker.Kind.OFFICIAL
-                ),
-            }
-        )
-    return entries
-
-
-def _row_fields(preview: Preview, data, submitted: bool) -> list[dict]:
-    speaker_index = {id(choice): j for j, choice in enumerate(preview.speakers)}
-    rows = []
-    for row in preview.rows:
-        i = row.index
-        suggested = [str(t.pk) for t in row.topics]
-        rows.append(
-            {
-                "row": row,
-                "keep": (f"row-{i}-keep" in data) if submitted else True,
-                "speaker": data.get(f"row-{i}-speaker", f"sp-{speaker_index[id(row.choice)]}"),
-                "kind": data.get(f"row-{i}-kind", row.turn.kind),
-                "fidelity": data.get(f"row-{i}-fidelity", row.turn.fidelity),
-                "topics": data.getlist(f"row-{i}-topics") if submitted else suggested,
-                "suggested": suggested,
-                **_match_fields(row, data),
-            }
-        )
-    return rows
-
-
-def _match_fields(row, data) -> dict:
-    """A quote the archive already holds: where it is, and whether to record the article as
-    a report of it (the posted value is that statement's public id) or as a new statement."""
-    match = row.match
-    if match is None:
-        return {}
-    statement = match.statement
-    if statement.conference.is_published:
-        url = statement.get_absolute_url()
-    else:
-        url = reverse("admin:conferences_statement_change", args=[statement.pk])
-    return {
-        "match": match,
-        "match_url": url,
-        "match_fidelity": MATCHED_FIDELITY.get(statement.fidelity, statement.fidelity),
-        "match_diff": quote_diff(statement.text, row.turn.text) if match.wording_differs else [],
-        "report": data.get(f"row-{row.index}-report", match.public_id),
-    }
-
-
-def _decisions(preview, speaker_fields, row_fields, errors) -> dict[int, RowDecision]:
-    """Turn the posted choices into writer decisions; problems go into `errors`."""
-    existing = {
-        str(s.pk): s for s in Speaker.objects.filter(pk__in=_ids(speaker_fields, row_fields))
-    }
-    topics = {str(t.pk): t for t in Topic.objects.all()}
-    targets = []
-    for entry in speaker_fields:
-        choice = entry["choice"]
-        if entry["target"] == NEW:
-            name = entry["name"].strip()
-            if not name:
-                errors.append(f"Give a name to the new speaker “{choice.name}”.")
-            known = find_speaker([name]) if name else None
-            if known is not None:
-                # The editor typed the name of someone the archive knows: no duplicate.
-                targets.append(known)
-                continue
-            aliases = list(choice.proposed.aliases) if choice.proposed else []
-            kind = entry["kind"] if entry["kind"] in Speaker.Kind.values else "official"
-            targets.append(
-                NewSpeaker(
-                    name=name,
-                    aliases=[*aliases, *([choice.name] if choice.name != name else [])],
-                    kind=kind,
-                    outlet=choice.proposed.outlet if choice.proposed else None,
-                )
-            )
-        elif entry["target"] in existing:
-            targets.append(existing[entry["target"]])
-        else:
-            errors.append(f"Choose a speaker for “{choice.name}”.")
-            targets.append(None)
-    decisions = {}
-    for entry in row_fields:
-        value = entry["speaker"]
-        if (
-            value.startswith("sp-")
-            and DIGITS.fullmatch(value[3:])
-            and int(value[3:]) < len(targets)
-        ):
-            speaker = targets[int(value[3:])]
-        else:
-            speaker = existing.get(value)
-        if entry["keep"] and speaker is None:
-            errors.append(f"Statement {entry['row'].index + 1} has no valid speaker.")
-        if entry["kind"] not in Statement.Kind.values:
-            errors.append(f"Statement {entry['row'].index + 1}: unknown kind.")
-        if entry["fidelity"] not in Statement.Fidelity.values:
-            errors.append(f"Statement {entry['row'].index + 1}: unknown fidelity.")
-        decisions[entry["row"].index] = RowDecision(
-            learn_names=value.startswith("sp-"),
-            keep=entry["keep"],
-            speaker=speaker,
-            kind=entry["kind"],
-            fidelity=entry["fidelity"],
-            topics=[topics[pk] for pk in entry["topics"] if pk in topics],
-            report=_report_choice(entry, speaker, errors),
-        )
-    if not any(entry["keep"] for entry in row_fields):
-        errors.append("Keep at least one statement.")
-    return decisions
-
-
-def _report_choice(entry, speaker, errors) -> bool | None:
-    """Whether a kept row with a match is recorded as a report of it; None without one."""
-    match = entry.get("match")
-    if match is None or not entry["keep"]:
-        return None
-    number = entry["row"].index + 1
-    if entry["report"] == NEW:
-        return False
-    if entry["report"] != match.public_id:
-        # Matches are found again on save; this one is not what the editor chose from.
-        errors.append(
-            f"Statement {number}: the archive changed since the preview; check what it "
-            f"matches now (/s/{match.public_id}), then save."
-        )
-    elif not isinstance(speaker, Speaker) or speaker.pk != match.statement.speaker_id:
-        errors.append(
-            f"Statement {number} is to be recorded as a report of /s/{match.public_id}, a "
-            f"statement of {match.statement.speaker}: give it that speaker, or choose to "
-            "create a new statement."
-        )
-    return True
-
-
-def _ids(speaker_fields, row_fields) -> set[int]:
-    values = [e["target"] for e in speaker_fields] + [e["speaker"] for e in row_fields]
-    return {int(v) for v in values if DIGITS.fullmatch(v)}
 
 
 REQUIRED_PERMISSIONS = [
@@ -206,11 +50,38 @@ def preview_key(data) -> str:
 
 
 def import_view(request, model_admin):
+    """The three steps of one page: the empty form (GET), the preview (Preview), and the save
+    (Save), which writes the import or shows the page again as the editor left it."""
     if not request.user.has_perms(REQUIRED_PERMISSIONS):
         raise PermissionDenied
+    context = _page_context(request, model_admin)
+    if request.method != "POST":
+        context["form"] = ImportForm()
+        return TemplateResponse(request, TEMPLATE, context)
+    form, data = _read_form(request)
+    context["form"] = form
+    if data is None:
+        return TemplateResponse(request, TEMPLATE, context)
+    try:
+        preview = build_preview(
+            data["text"],
+            kind=data["kind"],
+            default_speaker=data["default_speaker"],
+            paraphrases=bool(data["paraphrases"]),
+        )
+    except ImportRefused as exc:  # more statements than one import takes
+        form.add_error("file" if data.get("file") else "text", str(exc))
+        return TemplateResponse(request, TEMPLATE, context)
+    saving = _show_preview(request, context, form, data, preview)
+    if not saving or context["errors"]:
+        return TemplateResponse(request, TEMPLATE, context)
+    return _save(request, context, form, data, preview)
+
+
+def _page_context(request, model_admin) -> dict:
     speakers = [(str(pk), name) for pk, name in Speaker.objects.values_list("pk", "name")]
     speakers.sort(key=lambda item: item[1].casefold())
-    context = {
+    return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": "Import a transcript or an article",
@@ -222,29 +93,24 @@ def import_view(request, model_admin):
         "all_topics": Topic.objects.order_by("name"),
         "errors": [],
     }
-    if request.method != "POST":
-        context["form"] = ImportForm()
-        return TemplateResponse(request, TEMPLATE, context)
 
+
+def _read_form(request) -> tuple[ImportForm, dict | None]:
+    """The posted form, and its cleaned data with every import option filled in; no data when
+    there is no text to preview (the form then says why)."""
     form = ImportForm(request.POST, request.FILES)
-    context["form"] = form
     form.is_valid()
     data = form.cleaned_data
     if "text" not in data or form.has_error("text") or form.has_error("file"):
-        return TemplateResponse(request, TEMPLATE, context)
+        return form, None
     for name in ("kind", "default_speaker", "paraphrases"):
         data.setdefault(name, form.fields[name].initial or ("auto" if name == "kind" else ""))
     data["default_speaker"] = data["default_speaker"] or ""
-    try:
-        preview = build_preview(
-            data["text"],
-            kind=data["kind"],
-            default_speaker=data["default_speaker"],
-            paraphrases=bool(data["paraphrases"]),
-        )
-    except ImportRefused as exc:  # more statements than one import takes
-        form.add_error("file" if data.get("file") else "text", str(exc))
-        return TemplateResponse(request, TEMPLATE, context)
+    return form, data
+
+
+def _show_preview(request, context, form, data, preview: Preview) -> bool:
+    """Put the preview and the editor's choices into `context`; whether this request saves."""
     key = preview_key(data)
     saving = request.POST.get("action") == "save"
     if saving and request.POST.get("preview_key") != key:
@@ -256,13 +122,13 @@ def import_view(request, model_admin):
             "preview, then save."
         )
     if not saving and not form.errors:
-        form = _prefilled(form, preview)
-        context["form"] = form
+        context["form"] = _prefilled(form, preview)
     posted = request.POST if saving else {}
-    speaker_fields = _speaker_fields(preview, posted)
-    row_fields = _row_fields(preview, posted, submitted=saving)
     context.update(
-        preview=preview, speaker_fields=speaker_fields, row_fields=row_fields, preview_key=key
+        preview=preview,
+        speaker_fields=choices.speaker_fields(preview, posted),
+        row_fields=choices.row_fields(preview, posted, submitted=saving),
+        preview_key=key,
     )
     if preview.duplicate:
         context["errors"].append(
@@ -273,10 +139,14 @@ def import_view(request, model_admin):
         )
     if not preview.rows:
         context["errors"].append("No statements were found in this text.")
-    if not saving or context["errors"]:
-        return TemplateResponse(request, TEMPLATE, context)
+    return saving
 
-    decisions = _decisions(preview, speaker_fields, row_fields, context["errors"])
+
+def _save(request, context, form, data, preview: Preview):
+    """Save: the editor's choices become a plan, the writer saves it in one transaction, and
+    the editor lands on the new conference; on any problem, the page again with the reason."""
+    speaker_fields, row_fields = context["speaker_fields"], context["row_fields"]
+    decisions = choices.decisions(preview, speaker_fields, row_fields, context["errors"])
     conference = data.get("conference")
     # Rows recorded as reports create no statement; with no other row, the article joins the
     # conference of the statements it reports, and no new conference is needed.
@@ -322,20 +192,23 @@ def import_view(request, model_admin):
     except (ValueError, DatabaseError) as exc:
         context["errors"].append(f"Nothing was saved: {exc}")
     else:
-        reports = (
-            f" and {len(result.reports)} report{'s' if len(result.reports) != 1 else ''} of "
-            "statements already in the archive"
-            if result.reports
-            else ""
-        )
-        messages.success(
-            request,
-            f"Imported {len(result.statements)} statements{reports} into “{result.conference}” "
-            f"({result.conference.get_status_display().lower()}); "
-            f"{len(result.created_speakers)} new speakers.",
-        )
+        messages.success(request, _imported(result))
         return redirect("admin:conferences_conference_change", result.conference.pk)
     return TemplateResponse(request, TEMPLATE, context)
+
+
+def _imported(result) -> str:
+    reports = (
+        f" and {len(result.reports)} report{'s' if len(result.reports) != 1 else ''} of "
+        "statements already in the archive"
+        if result.reports
+        else ""
+    )
+    return (
+        f"Imported {len(result.statements)} statements{reports} into “{result.conference}” "
+        f"({result.conference.get_status_display().lower()}); "
+        f"{len(result.created_speakers)} new speakers."
+    )
 
 
 def _prefilled(form: ImportForm, preview: Preview) -> ImportForm:
