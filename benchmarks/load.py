@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import loadtest  # noqa: E402 (benchmarks/ is on the path only from here)
 from databases import create_database_if_missing  # noqa: E402
 from load_results import (  # noqa: E402
-    Bucket,  # noqa: F401 (read from here by tests/test_load_script.py)
+    Bucket,  # noqa: F401 (read from here by tests/benchmarks/test_load_script.py)
     Outage,
     Run,
     analyse_outage,
@@ -125,7 +125,7 @@ def run(command: list[str], **options) -> None:
 
 
 def demo_conference():
-    """The demo's conference (conferences/demo/seed.json), or None before `load_demo`."""
+    """The demo's conference (conferences/corpus/demo/seed.json), or None before `load_demo`."""
     import datetime
     import json
 

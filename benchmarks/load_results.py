@@ -1,6 +1,6 @@
 """What a `make load` run saw (benchmarks/load.py): wrk's output read (benchmarks/load.lua's lines),
 the outage around a restart timed, and the reports printed. Pure functions, tested in
-tests/test_load_script.py; nothing here starts a process or opens a connection.
+tests/benchmarks/test_load_script.py; nothing here starts a process or opens a connection.
 """
 
 import re
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import loadtest  # benchmarks/ is on the path (load.py puts it there)
 
-# Reading wrk's output (pure: tested in tests/test_load_script.py) -------------------------------
+# Reading wrk's output (pure: tested in tests/benchmarks/test_load_script.py) ---------------
 
 
 @dataclass(frozen=True)

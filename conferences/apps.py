@@ -12,13 +12,13 @@ class ConferencesConfig(AppConfig):
         from .models import Statement
         from .ops import caching
 
-        # Why a signal: see conferences/permalinks.py (cascades delete statements too).
+        # Why a signal: see conferences/editorial/permalinks.py (cascades delete statements too).
         pre_delete.connect(
             permalinks.retire_deleted_statement,
             sender=Statement,
             dispatch_uid="podium-retire-deleted-statement",
         )
         # Any change to the archive: this process reads the archive's version again at once
-        # (conferences/caching.py), so its own cached pages never outlive the change.
+        # (conferences/ops/caching.py), so its own cached pages never outlive the change.
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(caching.forget_version, dispatch_uid=f"podium-forget-version-{name}")

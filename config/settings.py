@@ -133,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # DATABASE_REPLICA_URLS: read-only copies of the primary (docs/replication.md), separated by
 # commas, become the aliases replica1, replica2…, with the primary's connection options.
-# conferences/routers.py sends public reads there and everything else to "default"; unset, there
+# conferences/ops/routers.py sends public reads there and everything else to "default"; unset, there
 # is no replica and no router. In tests a replica mirrors the default test database.
 PODIUM_READ_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
@@ -156,7 +156,7 @@ if PODIUM_READ_REPLICAS:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Pages, counts and share cards are cached (conferences/caching.py): local memory per process by
+# Pages, counts and share cards are cached (conferences/ops/caching.py): local memory per process by
 # default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares one cache between processes and nodes.
 # The cache is only ever a shortcut, so a Redis that stops answering must not stop the site:
 # django-redis's IGNORE_EXCEPTIONS turns a failed read into a miss and a failed write into
@@ -206,7 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # address keeps working and nobody elsewhere can lock an editor out by guessing at the name.
 # Axes reads the address from REMOTE_ADDR, unless PODIUM_PROXY_COUNT says how many proxies of
 # ours (nginx, a load balancer) stand in front: the client's address is then read from
-# X-Forwarded-For, that many hops from the right (conferences/client_address.py).
+# X-Forwarded-For, that many hops from the right (conferences/ops/client_address.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any check
     "django.contrib.auth.backends.ModelBackend",
@@ -246,7 +246,7 @@ USE_I18N = True
 USE_TZ = True
 
 # Files Podium makes itself (share cards). Each node may keep its own: cards are also kept in the
-# cache, which REDIS_URL shares between nodes (conferences/views/cards.py).
+# cache, which REDIS_URL shares between nodes (conferences/public/views/cards.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("PODIUM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 

@@ -51,7 +51,8 @@ class AliasFormSet(forms.BaseInlineFormSet):
 class StatementForm(forms.ModelForm):
     """A statement, as the admin edits it alone, in its conference's page or on its history page
     (a revert). Once its conference has been public, a change of its text, speaker or label
-    needs a note for readers and is recorded as a public correction (conferences/corrections.py).
+    needs a note for readers and is recorded as a public correction
+    (conferences/editorial/corrections.py).
     """
 
     correction_note = forms.CharField(

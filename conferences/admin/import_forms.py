@@ -43,7 +43,7 @@ class ImportForm(forms.Form):
     )
     conference = forms.ModelChoiceField(
         # Only drafts and those in review: what is added must be reviewed before it is public,
-        # and a withdrawn conference is read-only for Editors (conferences/workflow.py).
+        # and a withdrawn conference is read-only for Editors (conferences/editorial/workflow.py).
         queryset=Conference.objects.editable().order_by("-date", "title"),
         required=False,
         label="Add to an unpublished conference",

@@ -4,7 +4,7 @@ Both pages work without JavaScript: the editor names the split point by typing t
 of the second part (a preview shows both parts before anything is saved), and a merge shows the
 joined text first. Every post carries a fingerprint of what the page showed, so a page left open
 while someone else edited the statement is refused instead of acted on. The work itself is done
-in conferences/permalinks.py, in one transaction.
+in conferences/editorial/permalinks.py, in one transaction.
 """
 
 from django import forms

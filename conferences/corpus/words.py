@@ -1,4 +1,4 @@
-"""The fixed vocabulary of the synthetic archive (conferences/synthetic.py): words, invented
+"""The fixed vocabulary of the synthetic archive (conferences/corpus/synthetic.py): words, invented
 countries and names, and topics. Everything here is invented for load tests; nothing names a
 real person."""
 

@@ -1,12 +1,12 @@
 """Full-text search over statement text, built by the database itself (no signals, no reindex).
 
 PostgreSQL: a GIN index on `to_tsvector('english', text)`, exactly the expression
-conferences/search.py queries, so that the planner uses it.
+conferences/models/search.py queries, so that the planner uses it.
 SQLite: an FTS5 table with external content (the statements' own rows), kept in step by triggers.
 `content="conferences_statement"` is written in double quotes so that Datasette finds the table.
 
-Nothing is created on other databases. The SQL is frozen here on purpose; conferences/search.py
-names the same index and table.
+Nothing is created on other databases. The SQL is frozen here on purpose;
+conferences/models/search.py names the same index and table.
 
 Beware on SQLite: a later migration that makes Django rebuild conferences_statement (most
 AlterField / RemoveField operations do) drops these triggers with the old table. Such a migration

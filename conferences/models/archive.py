@@ -64,7 +64,7 @@ class TopicQuerySet(models.QuerySet):
         """`topic` and its sub-topics: the one rule of what "statements on a topic" means,
         everywhere (pages, filters, counts, feeds, the API, the sitemap). `topic` is a Topic, its
         pk or an OuterRef to one. (The topic facet applies the same rule in grouped SQL:
-        conferences/facets.py, topic_counts.)"""
+        conferences/public/facets.py, topic_counts.)"""
         if isinstance(topic, models.Model):
             topic = topic.pk
         return self.filter(models.Q(pk=topic) | models.Q(parent=topic))
@@ -129,7 +129,7 @@ class Conference(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    # What Editors may still change (conferences/workflow.py says who may change the rest).
+    # What Editors may still change (editorial/workflow.py says who may change the rest).
     EDITABLE_STATUSES = (Status.DRAFT, Status.REVIEW)
     # Shown to readers now or before (withdrawn): what was public may have been cited, so its
     # permalinks are kept and its changes are public corrections.
@@ -292,7 +292,7 @@ class StatementQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """Statements matching a websearch-style query, with `search_rank` and
-        `search_headline`; see conferences/search.py."""
+        `search_headline`; see conferences/models/search.py."""
         from .search import search  # imported lazily: no import cycle with the models
 
         return search(self, query)
@@ -371,7 +371,7 @@ class Statement(models.Model):
             ),
             models.Index(fields=["fidelity"]),
             models.Index(fields=["kind"]),
-            # MAX(updated_at) for the cache version of the list's counts (conferences/caching.py).
+            # MAX(updated_at) for the cache version of the list's counts (ops/caching.py).
             models.Index(fields=["updated_at"], name="statement_updated_at"),
         ]
 

@@ -1,8 +1,8 @@
 """The editorial record: who moved a conference through the workflow, the public corrections of
 statements, the permalinks of statements that are gone, and the articles that reported a quote.
 
-These rows are written by conferences/workflow.py, conferences/corrections.py,
-conferences/permalinks.py and the importer's writer, never by save() methods.
+These rows are written by conferences/editorial/workflow.py, conferences/editorial/corrections.py,
+conferences/editorial/permalinks.py and the importer's writer, never by save() methods.
 """
 
 from django.conf import settings

@@ -18,7 +18,7 @@ and `updated_at` goes unseen until TIMEOUT.
 
 When the database does not answer (a restart, a failover), a page already in the cache is served
 under the last version this process read, for STALE_FOR seconds after that read at most, marked
-`X-Podium-Cache: stale`; any other page answers 503 (conferences/middleware.py).
+`X-Podium-Cache: stale`; any other page answers 503 (conferences/ops/middleware.py).
 """
 
 import functools
@@ -173,7 +173,7 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         # The version comes from the database the page's own reads come from (a replica for a
-        # public read, conferences/routers.py), never from the primary while the page is read
+        # public read, conferences/ops/routers.py), never from the primary while the page is read
         # from a replica: a replica behind the primary would then store its older page under
         # the primary's newer version, where it would stay (the version having moved on
         # already) until TIMEOUT. Read from one replica, a page is at least as new as its

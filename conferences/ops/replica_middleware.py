@@ -1,4 +1,4 @@
-"""Marks a public read, which conferences/routers.py may send to a read replica.
+"""Marks a public read, which conferences/ops/routers.py may send to a read replica.
 
 A public read is a GET or HEAD outside the admin (settings.PODIUM_ADMIN_URL) from a visitor who
 is not signed in (no session cookie): the public pages, the feeds, the exports and the JSON API,

@@ -1,14 +1,14 @@
 """Which database answers: the primary ("default") or a read replica (DATABASE_REPLICA_URLS).
 
 Every write goes to the primary. A read goes to a replica only inside a request that
-conferences/replica_middleware.py marked as a public read (an anonymous GET or HEAD outside the
+conferences/ops/replica_middleware.py marked as a public read (an anonymous GET or HEAD outside the
 admin), and only while that request has written nothing and no transaction is open on the
 primary: a request that wrote, and code inside `transaction.atomic`, read their own writes from
 the primary. Everything outside such a request (the admin, the importer, management commands,
 the tests by default) reads from the primary.
 
 One request reads from one replica from start to end (picked in turn, per process): its queries
-see one state of the archive, and the version that keys the page cache (conferences/caching.py)
+see one state of the archive, and the version that keys the page cache (conferences/ops/caching.py)
 is read from the same replica as the page it keys, so that a page is never stored under a
 version newer than the data it shows.
 

@@ -88,7 +88,7 @@ def json_ld_script_text(data: dict) -> str:
 def versioned_url(statement, url: str) -> str:
     """The permalink with ?v= and the first characters of the text's content hash: a reader
     who follows the citation after a correction is told that, and how, the words changed
-    (conferences/corrections.py). The page's canonical URL stays without it."""
+    (conferences/editorial/corrections.py). The page's canonical URL stays without it."""
     if not statement.content_hash:
         return url
     return f"{url}?v={statement.content_hash[:VERSION_LENGTH]}"

@@ -14,8 +14,8 @@ from conferences.importer.service import build_preview, make_plan, preview_json
 from conferences.importer.writer import write
 from conferences.models import Conference, SourceDocument, SpeakerAlias, Statement, StatementReport
 
+from ..admin.test_import import URL, save_data, selected
 from ..factories import ConferenceFactory, SpeakerFactory, StatementFactory
-from .test_admin_import import URL, save_data, selected
 
 SAID = (
     "Norlandia will not sign the accord until the harbour inspections are finished, "

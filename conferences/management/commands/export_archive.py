@@ -3,7 +3,7 @@
 python manage.py export_archive backup.jsonl.gz
 python manage.py export_archive - --history > backup.jsonl
 
-The format is described in conferences/backup.py; `import_archive` reads it back.
+The format is described in conferences/ops/backup.py; `import_archive` reads it back.
 """
 
 import gzip

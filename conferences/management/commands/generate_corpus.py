@@ -3,7 +3,7 @@
 python manage.py generate_corpus --statements 1000000 --seed 1
 
 Every speaker and organisation is invented and marked "(synthetic)"; the same seed gives the
-same archive. See conferences/synthetic.py.
+same archive. See conferences/corpus/synthetic.py.
 """
 
 import time

@@ -30,7 +30,7 @@ def statement_export(request, format):
     )
     rows = exports.export_rows(queryset, request.build_absolute_uri("/"))
     # Connected here, in the view (the rows are read as the body is sent): a database that is down
-    # is then a 503 (conferences/middleware.py), not a 200 cut short after its first line.
+    # is then a 503 (conferences/ops/middleware.py), not a 200 cut short after its first line.
     connections[Statement.objects.db].ensure_connection()
     response = StreamingHttpResponse(
         exports.WRITERS[format](rows), content_type=exports.FORMATS[format]
