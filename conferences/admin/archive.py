@@ -290,9 +290,25 @@ class StatementAdmin(ConferenceStatusRules, ArchiveHistoryAdmin):
     list_display = ["public_id", "__str__", "conference", "sequence", "kind", "fidelity"]
     list_filter = ["kind", "fidelity", "conference__status", "conference__country"]
     list_select_related = ["speaker", "conference"]
-    search_fields = ["public_id", "text", "label", "speaker__name", "speaker__aliases__name"]
+    # The text is searched with the full-text index (get_search_results), not as a substring.
+    search_fields = ["public_id", "label", "speaker__name", "speaker__aliases__name"]
+    search_help_text = (
+        'Words of the text, as the public search takes them ("an exact phrase", -left-out, or); '
+        "a public id, a label or a speaker's name."
+    )
     autocomplete_fields = ["conference", "speaker", "topics", "source"]
     readonly_fields = ["public_id", "content_hash", "created_at", "updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A statement's words are found as the public search finds them (models/search.py:
+        stemmed words, websearch syntax, the full-text index on both databases), so "sanction"
+        finds "sanctions" and "arm" does not find "harm"; its public id, label and speaker's
+        names as Django's admin finds them (every word in one of those fields)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        by_text = Statement.objects.search(search_term).values("pk")
+        return found | queryset.filter(pk__in=by_text), may_have_duplicates
 
     def get_urls(self):
         # "Split at this point" and "Merge with next" (linked from the change page's tools).

@@ -234,3 +234,60 @@ def test_two_aliases_alike_in_one_form_are_an_error(client, editor):
     assert response.status_code == 200
     assert "“ODUYA” and “Oduya” are the same alias." in response.content.decode()
     assert Speaker.objects.count() == 0
+
+
+@pytest.fixture
+def harbour_statements(db):
+    """Fictional statements whose words tell a full-text search from a substring match."""
+    from ..factories import SpeakerAliasFactory, SpeakerFactory, StatementFactory
+
+    conference = ConferenceFactory(title="Synthetic briefing on harbours")
+    darrow = SpeakerFactory(name="Mira Darrow", slug="mira-darrow")
+    SpeakerAliasFactory(speaker=darrow, name="MS. DARROW")
+    quintero = SpeakerFactory(name="Alva Quintero", slug="alva-quintero")
+    texts = {
+        "sanctions": (darrow, "The sanctions on the harbour stay until the spring."),
+        "harm": (quintero, "Nobody wants harm to come to the fishing fleets."),
+        "arms": (quintero, "Arms control talks resume on Monday in Port Aster."),
+        "talks": (darrow, "We expect the talks on quotas to end soon."),
+    }
+    made = {}
+    for n, (key, (speaker, text)) in enumerate(texts.items(), start=1):
+        made[key] = StatementFactory(
+            conference=conference, speaker=speaker, text=text, sequence=n, label=speaker.name
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sanctioned", ["sanctions"]),  # stemmed: a substring match finds nothing
+        ("arm", ["arms"]),  # a word, not a part of one: "harm" is left out
+        ("talks -quotas", ["arms"]),  # websearch syntax: a word excluded
+        ('"fishing fleets"', ["harm"]),  # a phrase
+        ("spring or monday", ["arms", "sanctions"]),
+        ("darrow", ["sanctions", "talks"]),  # a speaker's name, as before
+        ("MS. DARROW", ["sanctions", "talks"]),  # an alias
+        ("the", []),  # a stop word alone: nothing, and no error
+        ('"sanctions', ["sanctions"]),  # an unclosed quote is no error
+    ],
+)
+def test_admin_statement_search_is_full_text(client, editor, harbour_statements, query, expected):
+    response = client.get(admin_url(Statement, "changelist"), {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    found = sorted(
+        key
+        for key, statement in harbour_statements.items()
+        if f"/statement/{statement.pk}/change/" in html
+    )
+    assert found == expected
+    assert result_rows(html) == len(expected)
+
+
+def test_admin_statement_search_finds_a_public_id(client, editor, harbour_statements):
+    statement = harbour_statements["harm"]
+    html = client.get(admin_url(Statement, "changelist"), {"q": statement.public_id})
+    assert result_rows(html.content.decode()) == 1
+    assert f"/statement/{statement.pk}/change/" in html.content.decode()
