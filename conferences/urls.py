@@ -1,15 +1,17 @@
 from django.urls import path
 
-from .public import feeds, views
+from .public import exports, feeds, views
 
 app_name = "conferences"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("statements/", views.statement_list, name="statements"),
-    path("statements/export.csv", views.statement_export, {"format": "csv"}, name="export"),
-    path("statements/export.json", views.statement_export, {"format": "json"}, name="export"),
-    path("statements/export.ndjson", views.statement_export, {"format": "ndjson"}, name="export"),
+    # One URL per format of public/exports.py: a new format there is served here at once.
+    *(
+        path(f"statements/export.{name}", views.statement_export, {"format": name}, name="export")
+        for name in exports.FORMATS
+    ),
     path("statements/feed/", feeds.filtered_feed, name="statements-feed"),
     path("feeds/statements/", feeds.latest_feed, name="feed"),
     path("s/<str:public_id>/", views.statement_detail, name="statement"),

@@ -58,6 +58,8 @@ CHUNK_SIZE = 2000
 ROWS_PER_PIECE = 500
 
 TOPIC_SEPARATOR = "; "
+# The formats, in the order the statements page offers them; each has a writer in WRITERS below
+# (a new format is added here and there, and nowhere else: URLs, links and the command follow).
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",

@@ -405,3 +405,25 @@ def test_demo_exports_like_its_page(client):
     assert len(rows) == 10
     texts = dict(Statement.objects.values_list("public_id", "text"))
     assert {row["public_id"]: row["text"] for row in rows} == texts
+
+
+def test_every_format_is_routed_linked_and_written_from_one_list(client, archive):
+    from django.urls import reverse
+
+    from conferences.public import exports
+
+    assert list(exports.FORMATS) == ["csv", "json", "ndjson"] == sorted(exports.WRITERS)
+    html = client.get("/statements/?sort=oldest").content.decode()
+    links = re.findall(
+        r'<a href="(/statements/export\.[a-z]+\?sort=oldest)" download>([A-Z]+)</a>', html
+    )
+    assert links == [
+        ("/statements/export.csv?sort=oldest", "CSV"),
+        ("/statements/export.json?sort=oldest", "JSON"),
+        ("/statements/export.ndjson?sort=oldest", "NDJSON"),
+    ]
+    for name, content_type in exports.FORMATS.items():
+        assert (
+            reverse("conferences:export", kwargs={"format": name}) == f"/statements/export.{name}"
+        )
+        assert client.get(f"/statements/export.{name}")["Content-Type"] == content_type

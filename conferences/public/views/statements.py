@@ -13,6 +13,7 @@ from ...models import Conference, Statement
 from ...models.lists import published_statements, with_roles
 from ...ops import caching
 from ...text.ids import PUBLIC_ID_LENGTH
+from .. import exports
 from ..citations import citations, json_ld_script_text, quote_metadata
 from ..facets import facets_and_total, toggled
 
@@ -86,6 +87,7 @@ def statement_list(request):
         "active": active_filters(statement_filter, params),
         "page_errors": errors,
         "query_string": params.urlencode(),
+        "export_formats": list(exports.FORMATS),
         "searching": statement_filter.searching,
     }
     status = 400 if statement_filter.form.errors or errors else 200
