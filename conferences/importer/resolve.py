@@ -47,13 +47,14 @@ def find_speaker(names: list[str]) -> Speaker | None:
 
 def _identity(turn: Turn, default_speaker: str | None) -> tuple[str, str, str | None]:
     """(key, display name, outlet) for the speaker of a turn."""
-    if turn.outlet:
+    if turn.outlet and not turn.speaker:
         name = f"{ANONYMOUS_NAME} ({turn.outlet})"
         return f"outlet:{normalize_name(turn.outlet)}", name, turn.outlet
     if turn.anonymous:
         return "anonymous", ANONYMOUS_NAME, None
     name = turn.speaker or turn.label or default_speaker or UNKNOWN_NAME
-    return f"name:{normalize_name(name) or name}", name, None
+    # a named journalist keeps their outlet: 'Dario Kessel [Norland Wire]:'
+    return f"name:{normalize_name(name) or name}", name, turn.outlet
 
 
 def resolve_speakers(
@@ -67,13 +68,14 @@ def resolve_speakers(
         choice = choices.get(key)
         if choice is None:
             variants = doc.speakers.get(turn.speaker or "", []) if turn.speaker else []
-            lookups = [name, *variants] if not (turn.anonymous or turn.outlet) else [name]
+            unnamed = turn.anonymous or (turn.outlet and not turn.speaker)
+            lookups = [name, *variants] if not unnamed else [name]
             existing = find_speaker(lookups)
             choice = SpeakerChoice(key=key, name=name, existing=existing)
             if existing is None:
                 journalist = turn.anonymous or bool(outlet) or turn.kind == "question"
                 aliases = [*variants]
-                if outlet:
+                if outlet and not turn.speaker:
                     aliases.append(f"{outlet} journalist")
                 choice.proposed = NewSpeaker(
                     name=name,

@@ -196,7 +196,7 @@ def preview_json(preview: Preview) -> dict:
 def printed_names(doc: ParsedDocument, turn: Turn) -> list[str]:
     """Names of a turn's speaker worth remembering as aliases: a transcript's label, and the
     name variants the text uses; never an anonymous label, an outlet or a pronoun."""
-    if turn.anonymous or turn.outlet:
+    if turn.anonymous or (turn.outlet and not turn.speaker):
         return []
     names = list(doc.speakers.get(turn.speaker, [])) if turn.speaker else []
     if doc.kind == "transcript" and turn.label:

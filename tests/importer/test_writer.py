@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from conferences.importer.parse import ParsedDocument, Turn
+from conferences.importer.parse import ParsedDocument, Turn, parse
 from conferences.importer.resolve import TopicSuggester, resolve_speakers
 from conferences.importer.writer import (
     DuplicateSource,
@@ -168,6 +168,22 @@ def test_resolution_uses_aliases_variants_and_groups_anonymous_questioners():
     assert per_turn[3].proposed.kind == "journalist"
     assert per_turn[4].proposed.aliases == ["Eberle", "MR. EBERLE"]
     assert per_turn[4].proposed.kind == "official"
+
+
+@pytest.mark.django_db
+def test_a_named_journalist_keeps_name_and_outlet():
+    doc = parse(
+        "Dario Kessel [Norland Wire]: Minister, will the treaty be signed this year?\n"
+        "Ilse Marwick [Minister of Foreign Affairs]: We hope so.\n"
+        "Dario Kessel [Norland Wire]: And the quotas?\n"
+    )
+    choices, per_turn = resolve_speakers(doc)
+    assert len(choices) == 2
+    assert [c.display_name for c in per_turn] == ["Dario Kessel", "Ilse Marwick", "Dario Kessel"]
+    kessel = per_turn[0].proposed
+    assert (kessel.kind, kessel.outlet) == ("journalist", "Norland Wire")
+    assert per_turn[1].proposed.kind == "official"
+    assert [t.kind for t in doc.turns] == ["question", "answer", "question"]
 
 
 @pytest.mark.django_db

@@ -30,8 +30,13 @@ _A_LABEL = re.compile(
 )
 _NAME_LABEL = re.compile(
     r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
-    r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\))?)[ \t]*[:：](?=[ \t]|$)"
+    # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
+    r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
+    # 'SecState Blinken::' (a doubled colon)
+    r"[ \t]*[:：]{1,2}(?=[ \t]|$)"
 )
+# A note or an affiliation printed after a name in a label.
+_LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
 _TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
@@ -144,9 +149,14 @@ def _make(
         pos += 1
     rest = view[pos : line.end].replace("\x00", "").strip()
     text_start = pos if rest and not _TIMESTAMP.match(rest) else None
-    return Label(
-        index, label, line.start, text_start, anonymous, answer, match.groupdict().get("note")
-    )
+    groups = match.groupdict()
+    note = groups.get("note") or groups.get("affiliation")
+    return Label(index, label, line.start, text_start, anonymous, answer, note)
+
+
+def without_note(label: str) -> str:
+    """The label without what is printed in brackets after the name."""
+    return _LABEL_NOTE.sub("", label).strip()
 
 
 def is_headline(label: Label, line: Line) -> bool:
@@ -179,7 +189,7 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
 
 
 def _key(label: str) -> str:
-    return re.sub(r"[^\w]+", " ", re.sub(r"\([^()]*\)", "", label)).strip().lower()
+    return re.sub(r"[^\w]+", " ", without_note(label)).strip().lower()
 
 
 @dataclass
@@ -192,13 +202,16 @@ class LabelInfo:
 
 def describe(label: Label, caps_document: bool) -> LabelInfo:
     """What a label says about its speaker."""
-    bare = re.sub(r"\s*\([^()]*\)", "", label.label).strip()
+    bare = without_note(label.label)
     if label.anonymous:
         return LabelInfo(None, True, None, False)
     if label.answer_label:
         return LabelInfo(None, False, None, True)
     if is_outlet(bare, caps_document):
         return LabelInfo(None, True, bare, False)
+    if label.note and label.label.endswith("]") and is_outlet(label.note, False):
+        # 'Dario Kessel [Norland Wire]': a named journalist and their outlet
+        return LabelInfo(label_name(bare), False, label.note, False)
     if re.match(r"^(?:speaker|participant|person|voice|man|woman)\s*\d+$", bare, re.I):
         return LabelInfo(bare, False, None, False)
     if ROLE_LABELS.match(bare):

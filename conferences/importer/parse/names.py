@@ -30,6 +30,14 @@ TITLE_WORDS = {
     "energy", "health", "education", "agriculture", "labor", "labour", "transport", "environment",
     "culture", "information", "communications", "public", "director-general", "dg", "un", "eu",
     "nato", "us", "u.s.", "uk", "u.k.", "mfa", "spokesperson’s", "spokesperson's",
+    # abbreviated posts: 'SecState Blinken', 'Amb. Marwick'
+    "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.",
+    # other languages' posts and honorifics, as printed in labels and attributions
+    "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
+    "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
+    "ministre", "porte-parole", "président", "présidente", "secrétaire", "ambassadeur",
+    "ministro", "ministra", "presidente", "portavoz", "canciller", "embajador",
+    "министр", "президент", "посол", "заместитель", "официальный", "представитель",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dialects import Label, describe, find_labels
+from .dialects import Label, describe, find_labels, without_note
 from .names import ROLE_LABELS, fuller_name, post_holders
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_stage_direction, is_time_line, join_text
@@ -193,7 +193,8 @@ def parse_transcript(
         text = join_text(view, chosen, wrapped) if chosen else ""
         start = chosen[0].start if chosen else (label.text_start or label.start)
         end = chosen[-1].end if chosen else start
-        if info.anonymous:
+        journalist = bool(info.outlet) and not info.official
+        if info.anonymous or (journalist and "?" in text):
             kind = "question"
         elif result.turns and result.turns[-1].kind == "question":
             kind = "answer"
@@ -214,7 +215,7 @@ def parse_transcript(
         result.turns.append(turn)
         if speaker and not info.anonymous:
             variants = result.speakers.setdefault(speaker, [speaker])
-            printed = re.sub(r"\s*\([^()]*\)", "", label.label).strip()
+            printed = without_note(label.label)
             for variant in (printed, info.speaker):
                 if variant and variant not in variants:
                     variants.append(variant)
