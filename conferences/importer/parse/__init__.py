@@ -46,8 +46,11 @@ def parse(
     haystack = " ".join(_front_titles(view.front_matter)) + "\n" + view.text.replace(PAD, "")
     if default_speaker:
         haystack += "\n" + default_speaker
+    label_lines = {label.line_index for label in labels}
     chrome_lines = [
-        i for i in range(body_from, len(lines)) if not lines[i].blank and is_chrome(lines[i].text)
+        i
+        for i in range(body_from, len(lines))
+        if not lines[i].blank and i not in label_lines and is_chrome(lines[i].text)
     ]
     if glued or chrome_lines:
         warnings.append(f"page chrome left out: {len(glued) + len(chrome_lines)} line(s)")

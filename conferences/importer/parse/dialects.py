@@ -35,8 +35,8 @@ _NAME_LABEL = re.compile(
     # 'SecState Blinken::' (a doubled colon)
     r"[ \t]*[:：]{1,2}(?=[ \t]|$)"
 )
-# A note or an affiliation printed after a name in a label.
-_LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+# A note or an affiliation printed after a name in a label, or a post after a bar.
+_LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
 _TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
@@ -188,6 +188,73 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
     return kept
 
 
+# Question labels in the languages of the briefings we meet, printed alone on their line (the
+# German government's press conferences: 'Frage', 'Zusatzfrage') or before a colon.
+QUESTION_WORDS = re.compile(
+    r"^(?:Q|QUESTION|Questions?|Frage|Zusatzfrage|Nachfrage|FRAGE|ZUSATZFRAGE|Вопрос|ВОПРОС|"
+    r"Pregunta|PREGUNTA|Pergunta|Domanda|Journalist|Journalistin|Journaliste|Журналист)$"
+)
+_STANDALONE_NAME = re.compile(
+    r"^(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,4})"
+    r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,60})\)|\[(?P<affiliation>[^\[\]\n]{1,60})\]))?$"
+)
+# '**Ilse Marwick | Minister of Foreign Affairs**': a bold label with the post after a bar
+_BOLD = re.compile(r"^(?:\*\*|__)(?P<inner>[^*_\n]{1,100})(?:\*\*|__)$")
+
+
+def standalone_labels(lines: list[Line], view: str) -> list[Label]:
+    """Labels printed alone on their line, no colon, the words on the lines below ('Frage',
+    'Deschauer (AA)', '**Name | post**'). Decided for the whole document: a line is a label
+    when it is a question word, or a name-shaped line that recurs, and each is followed by
+    prose; the document must hold at least three such lines, of at least two labels."""
+    candidates = []
+    for index, line in enumerate(lines[:-1]):
+        if line.blank:
+            continue
+        text = line.text.strip()
+        bold = _BOLD.match(text)
+        text = bold.group("inner").strip() if bold else text
+        name, bar, post = text.partition(" | ")  # 'Ilse Marwick | Minister of Foreign Affairs'
+        if not bar and is_chrome(text):
+            continue
+        following = next(
+            (lines[j] for j in range(index + 1, len(lines)) if not lines[j].blank), None
+        )
+        if following is None or len(following.text.split()) < 3:
+            continue
+        shown = name.strip()
+        if QUESTION_WORDS.match(shown):
+            candidates.append((index, line, shown, True, None))
+            continue
+        match = _STANDALONE_NAME.match(shown)
+        if not match or not _valid_name(match.group("name")):
+            continue
+        if match.group("name").lower().rstrip(".") in _NOT_LABELS:
+            continue
+        note = match.group("note") or match.group("affiliation") or post.strip() or None
+        anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
+        candidates.append((index, line, text if bar else shown, anonymous, note))
+    counts = Counter(_key(shown) for _, _, shown, _, _ in candidates)
+    recurring = [c for c in candidates if counts[_key(c[2])] >= 2]
+    # A name printed once takes the form of the recurring ones ('Name | post', 'Name (AA)')
+    shapes = {_shape(c[2]) for c in recurring} - {"plain"}
+    kept = [c for c in candidates if c[3] or c in recurring or _shape(c[2]) in shapes]
+    if len(kept) < 3 or len({_key(shown) for _, _, shown, _, _ in kept}) < 2:
+        return []
+    if not any(not anonymous for _, _, _, anonymous, _ in kept):
+        return []
+    return [
+        Label(index, shown, line.start, None, anonymous, False, note)
+        for index, line, shown, anonymous, note in kept
+    ]
+
+
+def _shape(label: str) -> str:
+    if " | " in label:
+        return "bar"
+    return "note" if label.endswith((")", "]")) else "plain"
+
+
 def _key(label: str) -> str:
     return re.sub(r"[^\w]+", " ", without_note(label)).strip().lower()
 
@@ -209,7 +276,8 @@ def describe(label: Label, caps_document: bool) -> LabelInfo:
         return LabelInfo(None, False, None, True)
     if is_outlet(bare, caps_document):
         return LabelInfo(None, True, bare, False)
-    if label.note and label.label.endswith("]") and is_outlet(label.note, False):
+    affiliated = label.label.endswith("]") or " | " in label.label
+    if label.note and affiliated and is_outlet(label.note, False):
         # 'Dario Kessel [Norland Wire]': a named journalist and their outlet
         return LabelInfo(label_name(bare), False, label.note, False)
     if re.match(r"^(?:speaker|participant|person|voice|man|woman)\s*\d+$", bare, re.I):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dialects import Label, describe, find_labels, without_note
+from .dialects import Label, describe, find_labels, standalone_labels, without_note
 from .names import ROLE_LABELS, fuller_name, post_holders
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_stage_direction, is_time_line, join_text
@@ -112,8 +112,12 @@ def _content(
 
 
 def body_labels(lines: list[Line], view: str, wrapped: bool, body_from: int) -> list[Label]:
-    """The speaker labels of the body: one pass of find_labels over every line."""
+    """The speaker labels of the body: one pass of find_labels over every line; with fewer
+    than two, labels printed alone on their line, if the document is made of them."""
     labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
+    if len(labels) < 2:
+        alone = [lab for lab in standalone_labels(lines, view) if lab.line_index >= body_from]
+        labels = alone or labels
     return block_start_labels(labels, lines) if wrapped else labels
 
 
