@@ -98,6 +98,8 @@ def _guess_kind(labels, view: str) -> str:
         return "transcript"
     if len(labels) >= 2 and len(distinct) >= 2 and sum(1 for lab in labels if lab.anonymous):
         return "transcript"
+    if len(labels) >= 3 and all(lab.anonymous for lab in labels):
+        return "transcript"  # only the questions are labelled ('Q.'), the answers are not
     return "article"
 
 

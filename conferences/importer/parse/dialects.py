@@ -20,13 +20,15 @@ _Q_LABEL = re.compile(
     r"(?:[ \t]+(?:from|by|FROM|BY)[ \t]+[^:：()\n]{1,60}?"  # 'Question from the floor:'
     r"(?=[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*[:：]))?"
     r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\)(?=[ \t]*[:：]))?)"
-    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)|[ \t]+[-–—][ \t]+"
     r"|(?P<single>[ ])(?=[A-Z(“\"\[—–]))"
 )
 _FROM_FLOOR = re.compile(r"^\w+[ \t]+(?:from|by)[ \t]+[^:：\n]{1,80}[:：]$", re.IGNORECASE)
 _BARE_Q = ("Q", "QUESTION", "Question", "Questioner", "QUESTIONER")
+# 'A:', 'Answer:', and the French 'R - ' (réponse), German 'Antwort:', Russian 'Ответ:'
 _A_LABEL = re.compile(
-    r"^(?P<label>A|ANSWER|Answer)(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z]))"
+    r"^(?P<label>A|ANSWER|Answer|R|Réponse|RÉPONSE|Antwort|ANTWORT|Ответ|ОТВЕТ|Respuesta)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z])|[ \t]+[-–—][ \t]+)"
 )
 _NAME_LABEL = re.compile(
     r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"

@@ -190,7 +190,11 @@ _NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’\-]+"
 _POSTS = (
     r"spokesperson|spokesman|spokeswoman|minister|secretary|president|ambassador|chancellor|"
     r"premier|envoy|governor|director|commissioner|representative|secretary-general|"
-    r"director-general|coordinator|adviser|advisor|chair|chairman|chairwoman"
+    r"director-general|coordinator|adviser|advisor|chair|chairman|chairwoman|"
+    # the same posts in the other languages of the briefings we meet
+    r"porte-parole|ministre|président|présidente|secrétaire|sprecher|sprecherin|"
+    r"außenministerin|außenminister|bundeskanzler|bundeskanzlerin|ministerin|portavoz|"
+    r"ministro|ministra|canciller|министр|президент|представитель"
 )
 
 
@@ -209,7 +213,8 @@ def post_holders(text: str, post: str | None = None) -> list[str]:
     posts = re.escape(post) if post else _POSTS
     person = rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
     patterns = (
-        rf"(?<![\w\-])(?i:{posts})[ \t]+{person}",
+        # 'High Representative/Vice-President Josep Borrell': posts joined by a slash
+        rf"(?<![\w\-])(?i:{posts})(?:/[\w\-]+)?[ \t]+{person}",
         rf"{person},[ \t]+(?:the[ \t]+)?(?:(?i:deputy|chief|official|acting|senior|principal|"
         rf"press|foreign|prime)[ \t]+)?(?i:{posts})\b",
     )

@@ -166,6 +166,10 @@ def parse_transcript(
         + "\n".join(lines[i].text for i in range(body_from, first))
     )
     officials = set()
+    # Only the questions carry a label ('Q.' then the answer, unlabelled): each question ends
+    # at its question mark, and the lines after it are the answer of the one official.
+    questions_only = len(labels) >= 2 and all(lab.anonymous for lab in labels)
+    answerer = _answerer(header_text, default_speaker) if questions_only else None
     for n, label in enumerate(labels):
         stop = labels[n + 1].line_index if n + 1 < len(labels) else len(lines)
         chosen, chrome = _content(lines, view, label, stop, wrapped, n + 1 == len(labels))
@@ -194,6 +198,11 @@ def parse_transcript(
             officials.add(speaker)
         if label.answer_label:
             speaker = default_speaker
+        answer = _split_answer(chosen) if questions_only else []
+        if answer:
+            chosen = chosen[: len(chosen) - len(answer)]
+            while chosen and chosen[-1].blank:
+                chosen.pop()
         text = join_text(view, chosen, wrapped) if chosen else ""
         start = chosen[0].start if chosen else (label.text_start or label.start)
         end = chosen[-1].end if chosen else start
@@ -217,6 +226,22 @@ def parse_transcript(
             artifacts(text),
         )
         result.turns.append(turn)
+        if answer:
+            answer_text = join_text(view, answer, wrapped)
+            result.turns.append(
+                Turn(
+                    None,
+                    answerer,
+                    False,
+                    None,
+                    answer_text,
+                    "answer",
+                    "verbatim",
+                    answer[0].start,
+                    answer[-1].end,
+                    ["unlabelled answer", *artifacts(answer_text)],
+                )
+            )
         if speaker and not info.anonymous:
             variants = result.speakers.setdefault(speaker, [speaker])
             printed = without_note(label.label)
@@ -235,6 +260,36 @@ def parse_transcript(
     if chrome_total:
         result.warnings.append(f"page chrome left out: {chrome_total} line(s) inside the turns")
     return result
+
+
+def _answerer(header_text: str, default_speaker: str | None) -> str | None:
+    """Who answers unlabelled: the editor's default speaker, else the one person the header
+    names with a post ('Remarks by High Representative Josep Borrell')."""
+    if default_speaker:
+        return default_speaker
+    named = post_holders(header_text)
+    return named[0] if len(set(named)) == 1 else None
+
+
+def _split_answer(chosen: list[Line]) -> list[Line]:
+    """The lines of a question turn that answer it: those after the first line ending in a
+    question mark, else after its first paragraph; none when the question is all there is."""
+    filled = [k for k, line in enumerate(chosen) if not line.blank]
+    if len(filled) < 2:
+        return []
+    asked = next(
+        (k for k in filled if re.search(r"\?[\s\"”’»)]*$", chosen[k].text)),
+        None,
+    )
+    if asked is None:
+        blank = next((k for k in range(filled[0], len(chosen)) if chosen[k].blank), None)
+        if blank is None:
+            return []
+        asked = blank - 1
+    rest = chosen[asked + 1 :]
+    while rest and rest[0].blank:
+        rest.pop(0)
+    return rest
 
 
 def _cut_footer(chosen: list[Line]) -> list[Line]:
