@@ -117,6 +117,8 @@ def parse_article(
                     break
                 inside.append(sp)
             for span in inside:
+                if number == 0 and _is_kicker(s, span):
+                    continue
                 turn, attributed = _quote_turn(para, m, span, start, end, names)
                 if turn is not None:
                     quote_turns.append((turn, attributed))
@@ -157,6 +159,15 @@ def parse_article(
         k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
     }
     return result
+
+
+def _is_kicker(s: str, span) -> bool:
+    """'»We are ready for every scenario«: the minister is worried …' opening the article: a
+    teaser set above the text, as a headline is, not a statement."""
+    opens = span.open_mark if span.open_mark is not None else span.start
+    if span.close_mark is None or s[:opens].strip():
+        return False
+    return s[span.close_mark + 1 :].lstrip().startswith(":")
 
 
 def _mark(span) -> int:

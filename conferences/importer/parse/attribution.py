@@ -29,7 +29,22 @@ SPEECH_VERBS = {
     "believes", "believed", "thinks", "thought", "according", "quoted", "cited", "saying",
     "telling", "assured", "reported", "revealed", "opined", "predicted", "spoke", "speaking",
     "addressed", "briefed", "insisting", "recalling",
+    # German, French, Spanish and Russian reporting verbs, as agencies print them
+    "sagte", "sagt", "erklärte", "erklärt", "betonte", "betont", "warnte", "warnt", "meinte",
+    "fügte", "unterstrich", "versicherte", "forderte", "kritisierte", "mahnte", "schrieb",
+    "sprach", "bekräftigte", "räumte", "sieht", "nannte", "bezeichnete", "kündigte",
+    "déclaré", "dit", "affirmé", "souligné", "ajouté", "estimé", "expliqué", "indiqué",
+    "précisé", "assuré", "averti", "insisté", "déclare", "affirme", "estime", "souligne",
+    "dijo", "afirmó", "declaró", "señaló", "aseguró", "añadió", "explicó", "subrayó", "advirtió",
+    "заявил", "заявила", "сказал", "сказала", "отметил", "отметила", "подчеркнул",
+    "подчеркнула", "добавил", "добавила", "считает", "заявляет",
 }
+# 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
+AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según"}
+# Articles before a post ('sagte die Ministerin', 'a déclaré le ministre'), like 'the'
+ARTICLES = {"the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los"}
+# 'a-t-il déclaré', 'sagte er': pronouns that refer back to the last person named
+OTHER_PRONOUNS = {"er", "sie", "il", "elle", "a-t-il", "a-t-elle", "он", "она"}
 REPORT_VERBS = SPEECH_VERBS - {
     "according", "quoted", "cited", "reported", "calling", "calls", "called", "describing",
     "described", "describes", "branded", "termed", "accused", "accusing", "asked", "asks",
@@ -39,11 +54,15 @@ _SKIP_BETWEEN = {
     "would", "will", "repeatedly", "previously", "recently", "earlier", "simply", "just",
     "reportedly", "publicly", "bluntly", "firmly", "flatly", "then-", "already", "separately",
     "additionally", "finally", "however", "meanwhile", "subsequently",
+    "hat", "habe", "ont", "avait", "ha", "había",  # auxiliaries: 'Le Drian a déclaré'
 }
+# Between a closing quote and its verb: '« … », a déclaré Le Drian', '„…“, hat Baerbock gesagt'
+_AFTER_QUOTE_AUX = _SKIP_BETWEEN | {"a"}
 _ROLE_LOWER = {w for w in TITLE_WORDS if w.isalpha() and len(w) > 3} | {
     "official", "officials", "diplomat", "spokesperson", "minister", "leader", "ministry",
     "government", "source", "sources", "agency", "envoy", "chief", "head", "top",
     "foreign", "the", "a", "an", "country's", "nation's", "former", "ex",
+    "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los",
 }
 # fmt: on
 _TOKEN = re.compile(r"[^\W_][\w.'’\-]*|[,;:()—–]|" + MASK + "+")
@@ -67,10 +86,10 @@ class Names:
     def resolve(self, words: list[str]) -> Resolved | None:
         printed = " ".join(words)
         low = printed.lower()
-        if low in PRONOUNS:
+        if low in PRONOUNS or low in OTHER_PRONOUNS:
             return Resolved(printed, self.last_person)
         tokens = list(words)
-        while tokens and tokens[0].lower() in ("the", "a", "an"):
+        while tokens and tokens[0].lower() in ARTICLES:
             tokens.pop(0)
         if not tokens:
             return None
@@ -203,7 +222,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
             j -= 2 if j > 0 and toks[j - 1][0].lower() in ("on", "last", "this") else 1
         else:
             break
-    if j >= 0 and toks[j][0].lower() in PRONOUNS:
+    if j >= 0 and (toks[j][0].lower() in PRONOUNS or toks[j][0].lower() in OTHER_PRONOUNS):
         return [toks[j][0]]
     if j >= 0 and toks[j][0].lower() in ("and", "but", "or", "then", "who", "which", "that"):
         return []
@@ -220,7 +239,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
         w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words
     ):
         return []
-    if words and all(w.lower() in ("the", "a", "an") for w in words):
+    if words and all(w.lower() in ARTICLES for w in words):
         return []
     return words
 
@@ -228,7 +247,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
 def _forward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
     words: list[str] = []
     j = k + 1
-    if j < len(toks) and toks[j][0].lower() in PRONOUNS:
+    if j < len(toks) and (toks[j][0].lower() in PRONOUNS or toks[j][0].lower() in OTHER_PRONOUNS):
         return [toks[j][0]]
     while j < len(toks) and _np_token(toks[j][0]) and len(words) < 10:
         if toks[j][0].lower() == "and" and (j + 1 >= len(toks) or not toks[j + 1][0][:1].isupper()):
@@ -274,6 +293,10 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
     for k, (word, _) in enumerate(toks):
         if word.startswith(MASK) or k > 14:
             return None
+        first = not [t for t in toks[:k] if t[0] not in ",;:"]
+        if first and word.lower() in AFTER_QUOTE_SOURCES:
+            rest = _forward_np(toks, k)
+            return None if not rest or _is_source(rest) else rest
         if not _is_verb(word):
             continue
         if word.lower() == "according":
@@ -283,7 +306,7 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
         head = [t for t in toks[:k] if t[0] not in ",;:"]
         if subject and len(subject) == len([w for w in head if w[0].lower() not in _SKIP_BETWEEN]):
             return subject
-        if not head:
+        if not [w for w in head if w[0].lower() not in _AFTER_QUOTE_AUX]:
             return _forward_np(toks, k) or None
         return None
     del words

@@ -90,11 +90,18 @@ NOT_FIRST_NAMES = {
 }
 # fmt: on
 PRONOUNS = {"he", "she", "they", "it", "him", "her", "his", "hers", "its", "their", "them"}
+# German compound posts: 'Bundesaußenministerin', 'Regierungssprecher', 'Vizekanzler'
+_TITLE_ENDINGS = (
+    "minister", "ministerin", "sprecher", "sprecherin", "kanzler", "kanzlerin", "präsident",
+    "präsidentin", "sekretär", "sekretärin", "botschafter", "botschafterin",
+)  # fmt: skip
 
 
 def is_title_word(word: str) -> bool:
     low = word.lower().strip(",")
-    return low in TITLE_WORDS or low in HONORIFICS
+    return (
+        low in TITLE_WORDS or low in HONORIFICS or (len(low) > 9 and low.endswith(_TITLE_ENDINGS))
+    )
 
 
 def smart_title(word: str) -> str:
