@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..models import Speaker, Topic
 from ..text.names import normalize_name
 from .parse import ParsedDocument, Turn
+from .parse.names import is_post_only
 from .writer import NewSpeaker
 
 ANONYMOUS_NAME = "Unidentified journalist"
@@ -87,7 +88,12 @@ def resolve_speakers(
         if turn.label and turn.label not in choice.labels:
             choice.labels.append(turn.label)
             # Keep the printed label as an alias of a new speaker, unless it is a bare "Q".
-            if choice.proposed and not turn.anonymous and turn.label not in choice.proposed.aliases:
+            if (
+                choice.proposed
+                and not turn.anonymous
+                and turn.label not in choice.proposed.aliases
+                and not is_post_only(turn.label)
+            ):
                 choice.proposed.aliases.append(turn.label)
         per_turn.append(choice)
     return list(choices.values()), per_turn

@@ -9,6 +9,7 @@ from ..models import Conference, SourceDocument, Speaker, Statement, Topic
 from ..text.ids import content_hash
 from .matching import Match, match_quotes
 from .parse import ParsedDocument, Turn, parse
+from .parse.names import is_post_only
 from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers
 from .writer import ImportPlan, NewSpeaker, PlannedReport, PlannedStatement
 
@@ -199,7 +200,7 @@ def printed_names(doc: ParsedDocument, turn: Turn) -> list[str]:
     if turn.anonymous or (turn.outlet and not turn.speaker):
         return []
     names = list(doc.speakers.get(turn.speaker, [])) if turn.speaker else []
-    if doc.kind == "transcript" and turn.label:
+    if doc.kind == "transcript" and turn.label and not is_post_only(turn.label):
         names.append(turn.label)
     return names
 

@@ -194,3 +194,18 @@ def test_topics_are_suggested_by_whole_keywords_ignoring_case():
     assert suggester.suggest("The FISHERIES talks went well.") == [fish]
     assert suggester.suggest("A new fishing quota and NATO.") == [fish, nato]
     assert suggester.suggest("Trawlers, unnatoward, fishy.") == []
+
+
+@pytest.mark.django_db
+def test_a_post_without_a_name_is_never_kept_as_an_alias():
+    doc = parse(
+        "Ilse Marwick, Foreign Minister: We met our neighbours today.\n"
+        "Journalist: Minister, what did you agree?\n"
+        "Foreign Minister: That the inspection comes first.\n"
+    )
+    _, per_turn = resolve_speakers(doc)
+    marwick = per_turn[0].proposed
+    assert per_turn[2] is per_turn[0]
+    assert marwick.name == "Ilse Marwick"
+    assert "Foreign Minister" not in marwick.aliases
+    assert marwick.aliases == ["Ilse Marwick", "Ilse Marwick, Foreign Minister"]

@@ -62,7 +62,7 @@ _NOT_LABELS = {
     "thank", "ok", "okay", "as", "in", "on", "at", "for", "with", "after", "meanwhile", "then",
     "our", "my", "your", "his", "her", "their", "its", "we", "i", "you", "he", "she", "they", "it",
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
-    "what's next", "the bottom line", "keep reading", "address",
+    "what's next", "the bottom line", "keep reading", "address", "subjects",
 }
 # fmt: on
 

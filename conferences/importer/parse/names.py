@@ -31,7 +31,7 @@ TITLE_WORDS = {
     "culture", "information", "communications", "public", "director-general", "dg", "un", "eu",
     "nato", "us", "u.s.", "uk", "u.k.", "mfa", "spokesperson’s", "spokesperson's",
     # abbreviated posts: 'SecState Blinken', 'Amb. Marwick'
-    "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.",
+    "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.", "presidential",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
@@ -97,11 +97,25 @@ _TITLE_ENDINGS = (
 )  # fmt: skip
 
 
+# Posts only people hold: a label with one of them names a person, whatever else it says.
+PERSON_POSTS = {
+    "secretary", "minister", "spokesperson", "spokesman", "spokeswoman", "president",
+    "ambassador", "chancellor", "envoy", "commissioner", "adviser", "advisor", "moderator",
+}  # fmt: skip
+
+
 def is_title_word(word: str) -> bool:
     low = word.lower().strip(",")
     return (
         low in TITLE_WORDS or low in HONORIFICS or (len(low) > 9 and low.endswith(_TITLE_ENDINGS))
     )
+
+
+def is_post_only(label: str) -> bool:
+    """'Foreign Minister', 'The Spokesperson': a post with no name, which many people hold in
+    turn; never an alias of one of them."""
+    words = re.sub(r"\s*\([^()]*\)|[:：]", " ", label).split()
+    return bool(words) and all(is_title_word(w) or w.lower() in CONNECTORS for w in words)
 
 
 def smart_title(word: str) -> str:
@@ -117,6 +131,9 @@ def strip_titles(tokens: list[str]) -> list[str]:
     """Drop leading honorifics and titles: ['FOREIGN', 'MINISTER', 'LEZCANO'] -> ['LEZCANO']."""
     rest = list(tokens)
     while len(rest) > 1 and (is_title_word(rest[0]) or rest[0].lower() in CONNECTORS):
+        if rest[0].lower() == "of" and len(rest) >= 4 and rest[1][:1].isupper():
+            # 'President of Russia Vladimir Putin': the country goes with the post
+            rest.pop(0)
         rest.pop(0)
     if len(rest) == 1 and is_title_word(rest[0]):
         return []
@@ -148,8 +165,8 @@ def is_outlet(label: str, caps_document: bool) -> bool:
         return False
     if ROLE_LABELS.match(bare) or ANONYMOUS_LABELS.match(bare):
         return False
-    if MEDIA_WORDS.search(bare):
-        return True
+    if MEDIA_WORDS.search(bare) and not any(t.lower() in PERSON_POSTS for t in tokens):
+        return True  # ('Presidential Press Secretary Dmitry Peskov' is a person)
     # an acronym among mixed-case labels: 'CCTV:' beside 'Lin Jian:'
     word = tokens[0]
     return len(tokens) == 1 and word.isupper() and 2 <= len(word) <= 5 and not caps_document

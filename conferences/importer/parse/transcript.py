@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .dates import is_event_title
 from .dialects import Label, describe, find_labels, standalone_labels, without_note
-from .names import ROLE_LABELS, fuller_name, post_holders
+from .names import (
+    CONNECTORS,
+    ROLE_LABELS,
+    fuller_name,
+    is_post_only,
+    is_title_word,
+    post_holders,
+)
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_stage_direction, is_time_line, join_text
 
@@ -33,7 +41,10 @@ def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
 _EDITORIAL = re.compile(
     r"^(?:the following is|following is|below is|what follows is|this is an? (?:\w+ ){0,2}"
     r"transcript)\b|\b(?:near-verbatim|verbatim|unofficial|official) (?:transcript|translation)\b|"
-    r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b",
+    r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b|"
+    r"\bwas (?:broadcast|streamed|televised) live\b|"
+    # 'Transcript E&OE' (errors and omissions excepted), 'Subjects: trade; visas.'
+    r"\bE&OE\b|^(?:subjects?|topics?|themen|sujets)\s*:",
     re.IGNORECASE,
 )
 # After the last turn, a line such as 'Share this page' or 'Related links' starts the footer.
@@ -48,6 +59,10 @@ _HOLDER_ROLES = re.compile(
     r"the minister|the prime minister|the secretary-general)$",
     re.IGNORECASE,
 )
+
+
+# A numbered or short heading line: '2. Q&A (Extract)', 'Questions and answers'
+_SECTION_HEADING = re.compile(r"^(?:\d{1,2}[.)]\s+)?[^.?!]{1,60}$")
 
 
 def _is_prose(text: str) -> bool:
@@ -70,6 +85,8 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
     picked: list[int] = []
     for block in reversed(blocks):
         text = " ".join(lines[i].text for i in block)
+        if not picked and len(block) == 1 and _SECTION_HEADING.match(text):
+            continue  # '2. Q&A (Extract)' between the announcements and the questions
         if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not _is_prose(text):
             break
         if _EDITORIAL.search(text):
@@ -158,6 +175,7 @@ def parse_transcript(
         )
         result.turns.append(turn)
     fuller: dict[str, str | None] = {}
+    holder_of: dict[str, str | None] = {}  # a post printed in a label -> who held it there
     holders: dict[str, str | None] = {}
     # the words above the first label (and a front-matter title) name the people on the podium
     header_text = (
@@ -166,6 +184,9 @@ def parse_transcript(
         + "\n".join(lines[i].text for i in range(body_from, first))
     )
     officials = set()
+    briefer = _briefer(haystack.split("\n", 1)[0], header_text)
+    if result.turns and result.turns[0].speaker is None and briefer:
+        result.turns[0].speaker = briefer  # the unlabelled opening: who gives the briefing
     # Only the questions carry a label ('Q.' then the answer, unlabelled): each question ends
     # at its question mark, and the lines after it are the answer of the one official.
     questions_only = len(labels) >= 2 and all(lab.anonymous for lab in labels)
@@ -178,6 +199,11 @@ def parse_transcript(
             chosen = _cut_footer(chosen)
         info = describe(label, caps)
         speaker = info.speaker
+        post, named = _post_and_name(label)
+        if post and named and info.official:
+            holder_of.setdefault(post, speaker)
+        elif post and not named and post in holder_of:
+            speaker = holder_of[post]  # 'Foreign Minister:' after 'Penny Wong, Foreign Minister:'
         if (
             speaker
             and " " not in speaker
@@ -246,11 +272,10 @@ def parse_transcript(
             variants = result.speakers.setdefault(speaker, [speaker])
             printed = without_note(label.label)
             for variant in (printed, info.speaker):
-                if variant and variant not in variants:
+                if variant and variant not in variants and not is_post_only(variant):
                     variants.append(variant)
     if not officials and any(label.answer_label for label in labels):
-        named = post_holders(header_text)  # 'Interview of Foreign Minister Dario Kessel'
-        officials = set(named[:1]) if len(named) == 1 else set()
+        officials = {briefer} if briefer else set()
     if len(officials) == 1:
         only = next(iter(officials))
         labelled = result.turns[len(result.turns) - len(labels) :]
@@ -262,13 +287,41 @@ def parse_transcript(
     return result
 
 
+def _briefer(title: str, header_text: str) -> str | None:
+    """The one person the header names with a post ('Interview of Foreign Minister Dario Kessel',
+    'Regular Briefing by Spokesperson Yoh Sangkey'): in the event's title line first, since the
+    header may name others too ('Acting Minister Suh Ho will attend …')."""
+    titles = [text for text in (title, *header_text.splitlines()) if is_event_title(text)]
+    for text in [*titles, header_text]:
+        named = list(dict.fromkeys(post_holders(text)))
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def _post_and_name(label: Label) -> tuple[str | None, bool]:
+    """The post a label prints ('foreign minister') and whether it also prints a name."""
+    bare = without_note(label.label)
+    if "," in bare:
+        head, _, tail = bare.partition(",")
+        for post, other in ((tail, head), (head, tail)):
+            if post.split() and all(is_title_word(w) for w in post.split()):
+                return post.strip().lower(), bool(other.strip())
+        return None, True
+    words = bare.split()
+    titles = []
+    for word in words:
+        if not (is_title_word(word) or word.lower() in CONNECTORS):
+            break
+        titles.append(word)
+    if not titles or titles[-1].lower() in CONNECTORS:
+        return None, True
+    return " ".join(titles).lower(), len(titles) < len(words)
+
+
 def _answerer(header_text: str, default_speaker: str | None) -> str | None:
-    """Who answers unlabelled: the editor's default speaker, else the one person the header
-    names with a post ('Remarks by High Representative Josep Borrell')."""
-    if default_speaker:
-        return default_speaker
-    named = post_holders(header_text)
-    return named[0] if len(set(named)) == 1 else None
+    """Who answers unlabelled: the editor's default speaker, else the briefer."""
+    return default_speaker or _briefer("", header_text)
 
 
 def _split_answer(chosen: list[Line]) -> list[Line]:
