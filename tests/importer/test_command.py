@@ -181,3 +181,53 @@ def test_values_the_archive_cannot_keep_are_refused(capsys, files, args, message
         run(capsys, files / "briefing.txt", *args)
     assert message in capsys.readouterr().err
     assert Conference.objects.count() == 0
+
+
+def test_a_folder_reports_each_file_it_cannot_import_and_goes_on(
+    capsys, tmp_path, settings, monkeypatch
+):
+    settings.PODIUM_IMPORT_MAX_BYTES = 1_000
+    (tmp_path / "a-briefing.txt").write_text(BRIEFING, encoding="utf-8")
+    (tmp_path / "b-huge.txt").write_text("MS. DARROW: Yes.\n" * 100, encoding="utf-8")
+    (tmp_path / "c-empty.txt").write_text("   \n", encoding="utf-8")
+    (tmp_path / "d-binary.txt").write_bytes(b"\x00\x01")
+    read = []
+    original = type(tmp_path).read_bytes
+    monkeypatch.setattr(
+        type(tmp_path), "read_bytes", lambda path: read.append(path.name) or original(path)
+    )
+    with pytest.raises(CommandError, match=r"^3 of 4 file\(s\) were not imported\.$"):
+        call_command("import_transcript", str(tmp_path), "--dry-run")
+    out, err = capsys.readouterr()
+    assert f"{tmp_path / 'a-briefing.txt'}: 3 statements" in out
+    assert (
+        f"{tmp_path / 'b-huge.txt'}: The file is 1.7 KB; Podium imports at most 1,000 bytes "
+        "at a time. Split it into parts." in err
+    )
+    assert f"{tmp_path / 'c-empty.txt'}: The text is empty." in err
+    assert f"{tmp_path / 'd-binary.txt'}: This is not a text file" in err
+    assert "b-huge.txt" not in read  # refused on its size alone, never read
+    assert Statement.objects.count() == 0
+
+
+def test_a_fault_of_the_importer_stops_only_its_file(capsys, tmp_path, monkeypatch):
+    from conferences.management.commands import import_transcript
+
+    (tmp_path / "a-briefing.txt").write_text(BRIEFING, encoding="utf-8")
+    (tmp_path / "b-briefing.txt").write_text(BRIEFING.replace("Next", "Soon"), encoding="utf-8")
+    real = import_transcript.build_preview
+
+    def faulty(text, **options):
+        if "Soon" in text:
+            raise IndexError("list index out of range")
+        return real(text, **options)
+
+    monkeypatch.setattr(import_transcript, "build_preview", faulty)
+    with pytest.raises(CommandError, match=r"^1 of 2 file\(s\) were not imported\.$"):
+        call_command("import_transcript", str(tmp_path), "--dry-run")
+    out, err = capsys.readouterr()
+    assert f"{tmp_path / 'a-briefing.txt'}: 3 statements" in out
+    assert (
+        f"{tmp_path / 'b-briefing.txt'}: the importer failed on this file (IndexError: list "
+        "index out of range); nothing of it was imported. Please report it with the file."
+    ) in err

@@ -1,9 +1,14 @@
-"""Import transcripts or news articles from files: `import_transcript PATH... [options]`."""
+"""Import transcripts or news articles from files: `import_transcript PATH... [options]`.
+
+A folder of files goes through one file at a time: a file that cannot be imported is reported
+(with why) and the others go on; the command fails at the end if any did not go through."""
 
 import datetime
 import json
+import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -14,11 +19,21 @@ from conferences.importer.service import (
     decode,
     make_plan,
     preview_json,
+    too_large,
 )
 from conferences.importer.writer import DuplicateSource, write
 from conferences.models import Conference
 
 SUFFIXES = {".txt", ".html", ".htm", ".md"}
+logger = logging.getLogger(__name__)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, its size checked before a byte of it is read."""
+    size = path.stat().st_size
+    if size > settings.PODIUM_IMPORT_MAX_BYTES:
+        raise ImportRefused(too_large("file", size))
+    return decode(path.read_bytes())
 
 
 def iso_date(value: str) -> datetime.date:
@@ -73,16 +88,24 @@ class Command(BaseCommand):
             if len(files) > 1:
                 self.progress(number, len(files), path)
             try:
-                text = decode(path.read_bytes())
+                text = read_text(path)
                 preview = build_preview(
                     text,
                     kind=options["kind"],
                     default_speaker=options["speaker"],
                     paraphrases=options["paraphrases"],
                 )
-            except ImportRefused as exc:
+            except (ImportRefused, OSError) as exc:
                 failures += 1
                 self.stderr.write(f"{path}: {exc}")
+                continue
+            except Exception as exc:  # a fault of the importer: this file only, and say so
+                logger.exception("The importer failed on %s", path)
+                failures += 1
+                self.stderr.write(
+                    f"{path}: the importer failed on this file ({type(exc).__name__}: {exc}); "
+                    "nothing of it was imported. Please report it with the file."
+                )
                 continue
             if options["dry_run"]:
                 document = preview_json(preview)
