@@ -163,6 +163,7 @@ def preview_json(preview: Preview) -> dict:
             "title": doc.title,
             "date": doc.date.isoformat() if doc.date else None,
             "place": doc.place,
+            "language": doc.language,
         },
         "statements": [
             {
@@ -283,6 +284,7 @@ def make_plan(
         url=url,
         outlet=outlet or None,
         published_on=doc.date if doc.kind == "article" else None,
+        language=doc.language or "en",
     )
 
 

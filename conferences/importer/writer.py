@@ -184,6 +184,7 @@ def _conference_for(plan: ImportPlan, user) -> tuple[Conference, bool]:
         kind=plan.conference_kind,
         host=host,
         status=plan.status,
+        language=plan.language,
     )
     # The workflow's log starts here, as the importing user's (None from the shell).
     published = plan.status == Conference.Status.PUBLISHED

@@ -51,6 +51,7 @@ def test_dry_run_json_is_one_document_and_writes_nothing(capsys, files):
         "title": "Briefing by the Norlandian Ministry of Foreign Affairs",
         "date": "2023-03-09",
         "place": "Port Aster",
+        "language": "en",
     }
     assert [
         (s["speaker"], s["label"], s["kind"], s["fidelity"]) for s in document["statements"]

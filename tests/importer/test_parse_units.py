@@ -222,3 +222,42 @@ def test_posts_of_other_languages_name_who_answers():
     assert post_holders("Remarks by High Representative/Vice-President Ilse Marwick") == [
         "Ilse Marwick"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will keep the harbour open, and the ministry has said that it is ready.", "en"),
+        (
+            "Die Ministerin sagte, dass die Regierung den Vertrag mit dem Nachbarland noch "
+            "in diesem Jahr unterzeichnen wird, und sie ist auch für die Fischer da.",
+            "de",
+        ),
+        (
+            "La ministre a déclaré que le traité sera signé cette année et que les pêcheurs ne "
+            "sont pas oubliés dans cette affaire.",
+            "fr",
+        ),
+        (
+            "Министр заявил, что договор будет подписан в этом году, и что это было не так "
+            "просто для всех.",
+            "ru",
+        ),
+        (
+            "Міністр заявив, що договір буде підписано цього року, і що це було не так просто "
+            "для всіх, але ми вже готові.",
+            "uk",
+        ),
+        (
+            "El ministro dijo que el tratado se firmará este año y que los pescadores no son "
+            "olvidados por el gobierno.",
+            "es",
+        ),
+        ("Vesmark City, 2023", ""),  # too little to tell
+        ("", ""),
+    ],
+)
+def test_the_language_of_a_text_is_detected_from_its_common_words(text, expected):
+    from conferences.importer.parse.language import detect_language
+
+    assert detect_language(text) == expected

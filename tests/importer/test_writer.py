@@ -209,3 +209,21 @@ def test_a_post_without_a_name_is_never_kept_as_an_alias():
     assert marwick.name == "Ilse Marwick"
     assert "Foreign Minister" not in marwick.aliases
     assert marwick.aliases == ["Ilse Marwick", "Ilse Marwick, Foreign Minister"]
+
+
+@pytest.mark.django_db
+def test_the_detected_language_is_stored_on_source_and_conference():
+    from conferences.importer.service import build_preview, make_plan
+
+    text = (
+        "Pressekonferenz der Außenministerin Ilse Marwick, Port Aster, 3. März 2023\n\n"
+        "Marwick: Wir haben heute den Vertrag mit unseren Nachbarn unterzeichnet, und das ist "
+        "ein guter Tag für die Fischer in der ganzen Region.\n\n"
+        "Frage: Wann tritt der Vertrag in Kraft?\n\n"
+        "Marwick: Nach der Ratifizierung durch die beiden Parlamente, also noch in diesem Jahr.\n"
+    )
+    preview = build_preview(text)
+    assert preview.doc.language == "de"
+    result = write(make_plan(preview))
+    assert (result.source.language, result.conference.language) == ("de", "de")
+    assert result.conference.date == datetime.date(2023, 3, 3)

@@ -11,6 +11,7 @@ import re
 
 from .article import is_heading, paragraphs, parse_article
 from .dates import clean_title, dateline, find_date, is_event_title, parse_date, place_from_line
+from .language import detect_language
 from .names import is_title_word
 from .records import ParsedDocument, Turn
 from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
@@ -81,7 +82,10 @@ def parse(
         place = place or line_place
     if not turns:
         warnings.append("no statements found")
-    return ParsedDocument(kind, title, date, place, turns, warnings, speakers)
+    language = detect_language(view.text.replace(PAD, ""))
+    if not language:
+        warnings.append("language not recognised")
+    return ParsedDocument(kind, title, date, place, turns, warnings, speakers, language)
 
 
 def to_dict(doc: ParsedDocument) -> dict:

@@ -29,3 +29,4 @@ class ParsedDocument:
     turns: list[Turn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     speakers: dict[str, list[str]] = field(default_factory=dict)
+    language: str = ""  # ISO 639-1 ("en", "de"…), "" when the text is too short to tell
