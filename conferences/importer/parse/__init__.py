@@ -15,7 +15,7 @@ from .language import detect_language
 from .names import is_title_word
 from .records import ParsedDocument, Turn
 from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
-from .transcript import body_labels, parse_transcript
+from .transcript import body_labels, monologue_speaker, parse_monologue, parse_transcript
 
 __all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
 
@@ -41,7 +41,11 @@ def parse(
         lines[i] = Line(lines[i].start, lines[i].start, "")
     wrapped = is_wrapped(lines[body_from:])
     labels = body_labels(lines, view.text, wrapped, body_from)
-    if kind == "auto":
+    monologue = monologue_speaker(lines, body_from) if not labels and kind != "article" else None
+    if monologue and kind == "auto" and len(_DOUBLE_MARKS.findall(view.text)) < 4:
+        kind = "transcript"
+        warnings.append("kind detected: transcript (one speaker, no labels)")
+    elif kind == "auto":
         kind = _guess_kind(labels, view.text)
         warnings.append(f"kind detected: {kind}")
     haystack = " ".join(_front_titles(view.front_matter)) + "\n" + view.text.replace(PAD, "")
@@ -55,7 +59,13 @@ def parse(
     ]
     if glued or chrome_lines:
         warnings.append(f"page chrome left out: {len(glued) + len(chrome_lines)} line(s)")
-    if kind == "transcript":
+    if kind == "transcript" and monologue:
+        after, speaker, fidelity = monologue
+        result = parse_monologue(view.text, lines, wrapped, after, speaker, fidelity)
+        header = list(range(body_from, after + 1))
+        turns, speakers = result.turns, result.speakers
+        line_place = line_date = None
+    elif kind == "transcript":
         result = parse_transcript(
             view.text, lines, wrapped, body_from, haystack, default_speaker, labels
         )
@@ -83,8 +93,6 @@ def parse(
     if not turns:
         warnings.append("no statements found")
     language = detect_language(view.text.replace(PAD, ""))
-    if not language:
-        warnings.append("language not recognised")
     return ParsedDocument(kind, title, date, place, turns, warnings, speakers, language)
 
 

@@ -12,7 +12,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .names import ANONYMOUS_LABELS, CONNECTORS, ROLE_LABELS, is_outlet, is_title_word, label_name
+from .names import (
+    ANONYMOUS_LABELS,
+    CONNECTORS,
+    ROLE_LABELS,
+    is_outlet,
+    is_post,
+    is_title_word,
+    label_name,
+)
 from .text import Line, is_chrome
 
 _Q_LABEL = re.compile(
@@ -79,15 +87,17 @@ class Label:
 
 
 def _valid_name(name: str) -> bool:
+    longest = 80 if "," in name else 60  # a post beside the name makes it longer
     if "," in name:
         # 'Official Spokesperson, Ilse Marwick' or 'Ilse Marwick, Spokesperson': a post on one
         # side of a single comma; anything else with a comma is prose
+        # ('PRESIDENTA DE MÉXICO, CLAUDIA SHEINBAUM PARDO': a post that names its country)
         parts = name.split(",")
-        if len(parts) != 2 or not any(_all_titles(part) for part in parts):
+        if len(parts) != 2 or not any(is_post(part) for part in parts):
             return False
         name = name.replace(",", " ")
     tokens = name.split()
-    if not tokens or len(name) > 60:
+    if not tokens or len(name) > longest:
         return False
     if tokens[0].lower() == "the" and len(tokens) > 1 and tokens[0].isupper():
         tokens = tokens[1:]  # 'THE PRESIDENT:'
@@ -197,7 +207,7 @@ QUESTION_WORDS = re.compile(
     r"Pregunta|PREGUNTA|Pergunta|Domanda|Journalist|Journalistin|Journaliste|Журналист)$"
 )
 _STANDALONE_NAME = re.compile(
-    r"^(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,4})"
+    r"^(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,6}(?:,(?:[ \t]+[\w'’.\-]+){1,6})?)"
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,60})\)|\[(?P<affiliation>[^\[\]\n]{1,60})\]))?$"
 )
 # '**Ilse Marwick | Minister of Foreign Affairs**': a bold label with the post after a bar
@@ -254,6 +264,8 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
 def _shape(label: str) -> str:
     if " | " in label:
         return "bar"
+    if "," in label:
+        return "comma"  # 'Name, Post' or 'Post, Name'
     return "note" if label.endswith((")", "]")) else "plain"
 
 

@@ -36,12 +36,17 @@ TITLE_WORDS = {
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
     "ministre", "porte-parole", "président", "présidente", "secrétaire", "ambassadeur",
-    "ministro", "ministra", "presidente", "portavoz", "canciller", "embajador",
+    "ministro", "ministra", "presidente", "presidenta", "portavoz", "canciller", "embajador",
+    "embajadora", "secretario", "secretaria", "subsecretario", "subsecretaria", "vocero",
+    "vocera", "titular", "directora", "gobernador", "gobernadora", "jefe", "jefa",
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
     r"^(?:q|question|questions|questioner|journalist|reporter|correspondent|audience(?: member)?|"
+    # the same in the languages of the briefings we meet
+    r"interlocutor|interlocutora|pregunta|periodista|reportero|reportera|journaliste|"
+    r"journalistin|frage|zusatzfrage|nachfrage|вопрос|журналист|корреспондент|"
     r"interviewer|"
     r"participant|unidentified(?: \w+)?|unknown(?: \w+)?|voice|voices|press|media|member of the "
     r"press|multiple speakers|several reporters)$",
@@ -111,6 +116,15 @@ def is_title_word(word: str) -> bool:
     )
 
 
+def is_post(text: str) -> bool:
+    """'Spokesperson', 'Minister of Foreign Affairs', 'Secretario de Relaciones Exteriores':
+    all title words, or a title word followed by what it is of."""
+    words = text.split()
+    if words and all(is_title_word(w) for w in words):
+        return True
+    return len(words) >= 3 and is_title_word(words[0]) and words[1].lower() in CONNECTORS
+
+
 def is_post_only(label: str) -> bool:
     """'Foreign Minister', 'The Spokesperson': a post with no name, which many people hold in
     turn; never an alias of one of them."""
@@ -145,7 +159,7 @@ def label_name(label: str) -> str | None:
     label = re.sub(r"\s*\([^()]*\)\s*", " ", label).strip()
     if "," in label:  # 'Ilse Marwick, Spokesperson': the side that is not a post
         head, _, tail = label.partition(",")
-        label = head if all(is_title_word(w) for w in tail.split()) else tail
+        label = head if is_post(tail) or not is_post(head) else tail
     tokens = label.split()
     if not tokens:
         return None
@@ -154,7 +168,11 @@ def label_name(label: str) -> str | None:
         return " ".join(
             smart_title(t) if t.lower() not in CONNECTORS else t.lower() for t in tokens
         ).replace("The ", "The ", 1)
-    return " ".join(smart_title(t) for t in rest)
+    # particles inside a name stay small: 'JUAN RAMÓN DE LA FUENTE' -> 'Juan Ramón de la Fuente'
+    return " ".join(
+        t.lower() if n and t.isupper() and t.lower() in CONNECTORS else smart_title(t)
+        for n, t in enumerate(rest)
+    )
 
 
 def is_outlet(label: str, caps_document: bool) -> bool:

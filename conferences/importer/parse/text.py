@@ -272,6 +272,8 @@ def is_chrome(text: str) -> bool:
     """A line of page furniture: menus, banners, share buttons, bare links, bylines."""
     if _URL_LINE.match(text) or _CHROME_START.match(text):
         return True
+    if not re.search(r"[^\W_]", text):  # '---', '* * *', '•': rules and ornaments
+        return True
     words = re.findall(r"[\w'’\-]+", text.lower())
     if not words:
         return not re.search(r"\w", text)
