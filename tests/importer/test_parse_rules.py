@@ -133,6 +133,25 @@ def test_attribution_forms(sentence, speaker):
     assert [t.speaker for t in doc.turns] == [speaker]
 
 
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ("„Wir weichen nicht zurück“, sagte die Außenministerin Nadia Okoro.", "Nadia Okoro"),
+        ("„Wir weichen nicht zurück“, so Okoro.", "Nadia Okoro"),
+        ("Nadia Okoro sieht »keinen Grund zur Eile«.", "Nadia Okoro"),
+        ("« Nous ne céderons pas », a déclaré Nadia Okoro.", "Nadia Okoro"),
+        ("« Nous ne céderons pas », selon Okoro.", "Nadia Okoro"),
+        ("«No vamos a ceder», afirmó Okoro.", "Nadia Okoro"),
+        ("Según Okoro, el acuerdo sigue siendo «el mejor posible».", "Nadia Okoro"),
+        ("«Мы не уступим», — заявила Окоро.", "Окоро"),
+    ],
+)
+def test_attribution_in_other_languages(sentence, speaker):
+    text = "Die Ministerin Nadia Okoro, la ministre Nadia Okoro, la ministra Nadia Okoro.\n\n"
+    doc = parse(text + sentence, kind="article")
+    assert [t.speaker for t in doc.turns] == [speaker]
+
+
 def test_pronoun_refers_to_the_person_a_sentence_just_introduced():
     text = (
         '"We have waited long enough," said Dario Kessel, the foreign minister.\n\n'

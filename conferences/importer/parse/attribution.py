@@ -37,10 +37,23 @@ SPEECH_VERBS = {
     "précisé", "assuré", "averti", "insisté", "déclare", "affirme", "estime", "souligne",
     "dijo", "afirmó", "declaró", "señaló", "aseguró", "añadió", "explicó", "subrayó", "advirtió",
     "заявил", "заявила", "сказал", "сказала", "отметил", "отметила", "подчеркнул",
-    "подчеркнула", "добавил", "добавила", "считает", "заявляет",
+    "подчеркнула", "добавил", "добавила", "считает", "заявляет", "сообщил", "сообщила",
+    "пояснил", "пояснила", "указал", "указала", "призвал", "призвала", "ответил", "ответила",
+    "gesagt", "dicho", "afirmado", "declarado", "señalado", "asegurado",
+    "añadido", "explicado", "subrayado", "advertido", "indicado", "comunicado", "sentenciado",
+    "prometió", "prometido", "insistió", "insistido", "reiteró", "reiterado", "apuntó",
+    "destacó", "recordó", "manifestó", "expresó", "defendió", "sostuvo", "agregó",
+    "ajoute", "rappelé", "martelé", "lancé", "répondu", "confié",
+    "заявив", "сказав", "зазначив", "зазначила", "наголосив", "наголосила", "додав", "додала",
+    "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
+    "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
+    "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
 }
 # 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
-AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según"}
+AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo"}
+# The same before a quote: 'según Albares sigue siendo el «principal foco de preocupación»'
+BEFORE_QUOTE_SOURCES = AFTER_QUOTE_SOURCES - {"so", "segundo"}
+_DASHES = {",", ";", ":", "—", "–"}  # punctuation between a closing quote and its verb
 # Articles before a post ('sagte die Ministerin', 'a déclaré le ministre'), like 'the'
 ARTICLES = {"the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los"}
 # 'a-t-il déclaré', 'sagte er': pronouns that refer back to the last person named
@@ -293,7 +306,7 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
     for k, (word, _) in enumerate(toks):
         if word.startswith(MASK) or k > 14:
             return None
-        first = not [t for t in toks[:k] if t[0] not in ",;:"]
+        first = not [t for t in toks[:k] if t[0] not in _DASHES]
         if first and word.lower() in AFTER_QUOTE_SOURCES:
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
@@ -303,7 +316,7 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
             return None if not rest or _is_source(rest) else rest
         subject = _backward_np(toks, k)
-        head = [t for t in toks[:k] if t[0] not in ",;:"]
+        head = [t for t in toks[:k] if t[0] not in _DASHES]
         if subject and len(subject) == len([w for w in head if w[0].lower() not in _SKIP_BETWEEN]):
             return subject
         if not [w for w in head if w[0].lower() not in _AFTER_QUOTE_AUX]:
@@ -321,6 +334,11 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
     seen = False
     for k in range(len(toks) - 1, -1, -1):
         word = toks[k][0]
+        if word.lower() in BEFORE_QUOTE_SOURCES:
+            rest = _forward_np(toks, k)
+            if rest and not _is_source(rest):
+                return rest, True
+            continue
         if not _is_verb(word):
             continue
         seen = True
