@@ -46,7 +46,7 @@ def parse(
         kind = "transcript"
         warnings.append("kind detected: transcript (one speaker, no labels)")
     elif kind == "auto":
-        kind = _guess_kind(labels, view.text)
+        kind = _guess_kind(labels, view.text, lines, body_from)
         warnings.append(f"kind detected: {kind}")
     haystack = " ".join(_front_titles(view.front_matter)) + "\n" + view.text.replace(PAD, "")
     if default_speaker:
@@ -102,7 +102,15 @@ def to_dict(doc: ParsedDocument) -> dict:
     return data
 
 
-def _guess_kind(labels, view: str) -> str:
+def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
+    if len(labels) == 1:
+        # one label opening the text, then a long speech: 'BK Scholz: Schönen Dank …'
+        filled = [i for i in range(body_from, len(lines)) if not lines[i].blank]
+        if (
+            labels[0].line_index in filled[:8]
+            and len(filled) - filled.index(labels[0].line_index) >= 4
+        ):
+            return "transcript"
     distinct = {re.sub(r"\W+", " ", lab.label).lower() for lab in labels}
     if len(labels) >= 3 and len(distinct) >= 2:
         return "transcript"

@@ -124,7 +124,10 @@ _TITLE_LIKE = re.compile(
 _EVENT = re.compile(
     r"\b(?:briefing|press conference|news conference|remarks|interview|transcript|"
     r"press availability|media availability|stakeout|doorstep|q\s*&\s*a|statement by|"
-    r"joint statement|press point)\b",
+    r"joint statement|press point|"
+    # the same events in the languages of the briefings we meet
+    r"\w*pressekonferenz|pressebriefing|point de presse|conférence de presse|"
+    r"conferencia de prensa|rueda de prensa|conferenza stampa|брифинг|пресс-конференция)\b",
     re.IGNORECASE,
 )
 

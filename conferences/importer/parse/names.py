@@ -32,6 +32,7 @@ TITLE_WORDS = {
     "nato", "us", "u.s.", "uk", "u.k.", "mfa", "spokesperson’s", "spokesperson's",
     # abbreviated posts: 'SecState Blinken', 'Amb. Marwick'
     "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.", "presidential",
+    "bk", "bm", "bpr",  # Bundeskanzler, Bundesminister, Bundespräsident
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",

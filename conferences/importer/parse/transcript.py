@@ -34,6 +34,8 @@ def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
         i = label.line_index
         if i == 0 or lines[i - 1].blank or any(k.line_index == i - 1 for k in kept):
             kept.append(label)
+        elif len(lines[i - 1].text) < 40 and not lines[i - 1].text.endswith((",", "-")):
+            kept.append(label)  # under a short header line ('Freitag, 14. Juli 2023')
     return kept
 
 
