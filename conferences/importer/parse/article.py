@@ -78,7 +78,12 @@ def paragraphs(view: str, lines: list[Line], indexes: list[int], wrapped: bool) 
     return groups
 
 
-_SCARE = re.compile(r"(?:so-called|so called|dubbed|titled|entitled|named|known as)\s*$", re.I)
+# Words after which a quoted phrase is a name or a label, not speech ('according to "RT"').
+_SCARE = re.compile(
+    r"(?:so-called|so called|dubbed|titled|entitled|named|known as|according to|"
+    r"sogenannte[nrs]?|dit|dite|llamad[oa]s?|denominad[oa]s?|так называем\w+)\s*$",
+    re.I,
+)
 
 
 def parse_article(
@@ -177,6 +182,9 @@ def _mark(span) -> int:
 def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Names):
     s = para.text
     words = s[span.start : span.end]
+    opening = span.open_mark if span.open_mark is not None else span.start
+    if len(words.split()) <= 6 and _SCARE.search(s[max(0, opening - 20) : opening]):
+        return None, False  # a name or a label in quotes, whoever is named nearby
     subject = None
     seen_verb = False
     if span.close_mark is not None:

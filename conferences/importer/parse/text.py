@@ -42,6 +42,8 @@ _MD_EMPH_RE = re.compile(r"\*\*|__")
 _MD_ESCAPE_RE = re.compile(r"\\(?=[_*\[\]()#>`.!\-])")
 _MD_LINK_RE = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:https?://|/)[^()\s]{0,500}\)")
 _FRONT_RE = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\n(.{0,20000}?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+# Quote entities that lost their '&' on the way ('ldquo;We discussed …,rdquo;', 'quot;RT quot;')
+_BROKEN_ENTITY_RE = re.compile(r"(?<!&)(?:ldquo|rdquo|lsquo|rsquo|laquo|raquo|bdquo|quot);")
 _HTMLISH_RE = re.compile(r"</?(?:p|br|div|span|a|h[1-6]|li|strong|em)\b[^<>]{0,500}>", re.I)
 
 
@@ -74,6 +76,12 @@ def _entity_sub(match: re.Match) -> str:
         return raw
     decoded = decoded.replace("\u00a0", " ")
     return decoded + PAD * (len(raw) - len(decoded))
+
+
+def _entity_sub_text(entity: str, width: int) -> str:
+    """An entity's character, padded to `width` (the text it stands for in the view)."""
+    decoded = html.unescape(entity)
+    return decoded + PAD * (width - len(decoded))
 
 
 def _yaml_scalar(lines: list[str], i: int, value: str) -> tuple[str, int]:
@@ -143,6 +151,9 @@ def build_view(original: str) -> View:
         view = _SCRIPT_RE.sub(_pad, view)
         view = _TAG_RE.sub(_tag_sub, view)
     view = _ENTITY_RE.sub(_entity_sub, view)
+    view = _BROKEN_ENTITY_RE.sub(
+        lambda m: _entity_sub_text("&" + m.group(0), len(m.group(0))), view
+    )
     view = _SHORTCODE_RE.sub(_pad, view)
     view = _MD_LINK_RE.sub(
         lambda m: PAD + m.group(1) + PAD * (len(m.group(0)) - 1 - len(m.group(1))), view
