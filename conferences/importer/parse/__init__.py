@@ -12,10 +12,11 @@ import re
 from .article import is_heading, paragraphs, parse_article
 from .dates import clean_title, dateline, find_date, is_event_title, parse_date, place_from_line
 from .language import detect_language
+from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
 from .records import ParsedDocument, Turn
 from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
-from .transcript import body_labels, monologue_speaker, parse_monologue, parse_transcript
+from .transcript import body_labels, parse_transcript
 
 __all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
 

@@ -40,7 +40,7 @@ def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
 
 
 # 'The following is a near-verbatim transcript of …', '(As delivered)': the editor speaking
-_EDITORIAL = re.compile(
+EDITORIAL = re.compile(
     r"^(?:the following is|following is|below is|what follows is|this is an? (?:\w+ ){0,2}"
     r"transcript)\b|\b(?:near-verbatim|verbatim|unofficial|official) (?:transcript|translation)\b|"
     r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b|"
@@ -91,7 +91,7 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
             continue  # '2. Q&A (Extract)' between the announcements and the questions
         if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not _is_prose(text):
             break
-        if _EDITORIAL.search(text):
+        if EDITORIAL.search(text):
             break
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
@@ -299,65 +299,6 @@ def _briefer(title: str, header_text: str) -> str | None:
         if len(named) == 1:
             return named[0]
     return None
-
-
-def monologue_speaker(lines: list[Line], body_from: int) -> tuple[int, str, str] | None:
-    """A text with no label at all may be one person's briefing, named in its header: 'The
-    following is a near-verbatim transcript of today's noon briefing by Lorenzo Avila,
-    Spokesman for …', 'Remarks by Foreign Minister Ilse Marwick'. (line of that sentence,
-    speaker, fidelity), or None."""
-    seen = 0
-    for i in range(body_from, len(lines)):
-        text = lines[i].text
-        if lines[i].blank:
-            continue
-        seen += 1
-        if seen > 8:
-            break
-        if not (_EDITORIAL.search(text) or is_event_title(text)):
-            continue
-        named = list(dict.fromkeys(post_holders(text)))
-        if len(named) == 1:
-            near = re.search(r"near-verbatim|unofficial", text, re.IGNORECASE)
-            return i, named[0], "near_verbatim" if near else "verbatim"
-    return None
-
-
-def parse_monologue(
-    view: str, lines: list[Line], wrapped: bool, after: int, speaker: str, fidelity: str
-) -> TranscriptResult:
-    """One statement per paragraph below the header line `after`, all by `speaker`; headings,
-    page chrome and stage directions are left out."""
-    result = TranscriptResult([], list(range(after + 1)))
-    paragraph: list[Line] = []
-    for i in [*range(after + 1, len(lines)), None]:
-        line = lines[i] if i is not None else None
-        ends = line is None or line.blank or not wrapped
-        if line is not None and not line.blank:
-            text = line.text
-            heading = len(text.split()) <= 12 and text[-1] not in '.?!…"”’»:;,)'
-            if is_chrome(text) or is_time_line(text) or is_stage_direction(text) or heading:
-                line = None  # not speech: ends the paragraph before it
-            else:
-                paragraph.append(line)
-        if (ends or line is None) and paragraph:
-            words = join_text(view, paragraph, wrapped)
-            turn = Turn(
-                None,
-                speaker,
-                False,
-                None,
-                words,
-                "remark",
-                fidelity,
-                paragraph[0].start,
-                paragraph[-1].end,
-                ["unlabelled monologue", *artifacts(words)],
-            )
-            result.turns.append(turn)
-            paragraph = []
-    result.speakers = {speaker: [speaker]} if result.turns else {}
-    return result
 
 
 def _post_and_name(label: Label) -> tuple[str | None, bool]:
