@@ -191,10 +191,22 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
         if label:
             found.append((label, line))
     counts = Counter(_key(label.label) for label, _ in found)
+    # Once the speakers have begun (a label that recurs, or a question), a label seen once is a
+    # speaker who speaks once ('PRESIDENT KESSEL: Thank you, Madam President'), not a headline.
+    started = next(
+        (
+            label.line_index
+            for label, _ in found
+            if counts[_key(label.label)] >= 2 or label.anonymous or label.answer_label
+        ),
+        None,
+    )
     kept = []
     for label, line in found:
         special = label.anonymous or label.answer_label
-        if counts[_key(label.label)] < 2 and not special and is_headline(label, line):
+        in_body = started is not None and label.line_index > started
+        once = counts[_key(label.label)] < 2 and not special and not in_body
+        if once and is_headline(label, line):
             continue
         kept.append(label)
     return kept
