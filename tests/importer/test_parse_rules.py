@@ -144,6 +144,11 @@ def test_attribution_forms(sentence, speaker):
         ("«No vamos a ceder», afirmó Okoro.", "Nadia Okoro"),
         ("Según Okoro, el acuerdo sigue siendo «el mejor posible».", "Nadia Okoro"),
         ("«Мы не уступим», — заявила Окоро.", "Окоро"),
+        # a capitalised German noun opening the sentence is no name: the minister stays Okoro
+        (
+            "Im Gegenzug lobte sie die Fischer. „Wir weichen nicht“, so die Ministerin.",
+            "Nadia Okoro",
+        ),
     ],
 )
 def test_attribution_in_other_languages(sentence, speaker):

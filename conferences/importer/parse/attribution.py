@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .names import MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
+from .language import STOPWORDS
+from .names import CONNECTORS, MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
 from .quotes import MASK
 
 # fmt: off
@@ -45,7 +46,7 @@ SPEECH_VERBS = {
     "destacó", "recordó", "manifestó", "expresó", "defendió", "sostuvo", "agregó",
     "ajoute", "rappelé", "martelé", "lancé", "répondu", "confié",
     "заявив", "сказав", "зазначив", "зазначила", "наголосив", "наголосила", "додав", "додала",
-    "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
+    "fuhr", "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
 }
@@ -162,8 +163,19 @@ _POST_NOUNS = {
 }  # fmt: skip
 
 
+# Common words of every language we read, capitalised at a sentence start or (German) as nouns:
+# never part of a name ('Im Gegenzug', 'Auch'), except the particles names take ('Le Drian').
+_FUNCTION_WORDS = {w for words in STOPWORDS.values() for w in words.split()} - CONNECTORS
+
+
 def _is_name_word(word: str) -> bool:
-    return word[:1].isupper() and not is_title_word(word) and word.lower() not in PRONOUNS
+    low = word.lower()
+    return (
+        word[:1].isupper()
+        and not is_title_word(word)
+        and low not in PRONOUNS
+        and low not in _FUNCTION_WORDS
+    )
 
 
 def _name_run(words: list[str]) -> list[str]:
