@@ -244,7 +244,7 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
         following = next(
             (lines[j] for j in range(index + 1, len(lines)) if not lines[j].blank), None
         )
-        if following is None or len(following.text.split()) < 3:
+        if following is None or is_chrome(following.text):
             continue
         shown = name.strip()
         if QUESTION_WORDS.match(shown):
