@@ -33,6 +33,7 @@ TITLE_WORDS = {
     # abbreviated posts: 'SecState Blinken', 'Amb. Marwick'
     "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.", "presidential",
     "bk", "bm", "bpr",  # Bundeskanzler, Bundesminister, Bundespräsident
+    "moderator", "interpreter",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
