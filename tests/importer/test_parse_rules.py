@@ -176,3 +176,18 @@ def test_headline_ending_in_a_quote_is_the_title_not_a_statement():
     assert doc.title == 'Minister says river plan is "non-negotiable"'
     assert (doc.date, doc.place) == (datetime.date(2022, 5, 3), "Vesmark City")
     assert [t.text for t in doc.turns] == ["We will build,"]
+
+
+def test_a_wrapped_first_line_of_a_single_label_is_speech_not_a_headline():
+    text = (
+        "Remarks by President Selma Varga on the river plan\n\n"
+        "THE PRESIDENT:  Good morning, folks.  For a few weeks now, an\n"
+        "overwhelming share of the people has made it clear that they\n"
+        "support the river plan.  And the assembly took the first step.\n\n"
+        "And I want to thank everyone who supported it.\n"
+    )
+    doc = parse(text)
+    assert [(t.label, t.speaker) for t in doc.turns] == [("THE PRESIDENT", "Selma Varga")]
+    assert " ".join(doc.turns[0].text.split()).startswith(
+        "Good morning, folks. For a few weeks now"
+    )

@@ -179,6 +179,8 @@ def is_headline(label: Label, line: Line) -> bool:
     if not rest:
         return False
     words = rest.split()
+    if re.search(r"[.?!]\s+[A-Z]", rest):
+        return False  # a sentence ends inside: speech cut by a line wrap, not a title
     return rest[-1] not in '.?!…"”’»)—–-:;,' and len(words) <= 16
 
 
