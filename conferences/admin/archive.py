@@ -5,10 +5,13 @@ changed what and when, with the differences, and restores an earlier version thr
 form (and so the same checks) as an ordinary edit.
 """
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -308,7 +311,21 @@ class StatementAdmin(ConferenceStatusRules, ArchiveHistoryAdmin):
         if not search_term.strip():
             return found, may_have_duplicates
         by_text = Statement.objects.search(search_term).values("pk")
-        return found | queryset.filter(pk__in=by_text), may_have_duplicates
+        # Plain words may mix the two ('darrow sanctions'): each word in the text or a name.
+        # (Not with search syntax: '-quotas' or a "phrase" means what the full-text search says.)
+        words = search_term.split()
+        if not all(re.fullmatch(r"[^\W_][\w'’.\-]*", word) for word in words):
+            words = []
+        mixed = Q()
+        for word in words:
+            mixed &= (
+                Q(pk__in=Statement.objects.search(word).values("pk"))
+                | Q(label__icontains=word)
+                | Q(speaker__name__icontains=word)
+                | Q(speaker__aliases__name__icontains=word)
+            )
+        either = Q(pk__in=by_text) | (mixed if words else Q(pk__in=[]))
+        return found | queryset.filter(either), True  # the aliases join may repeat a row
 
     def get_urls(self):
         # "Split at this point" and "Merge with next" (linked from the change page's tools).

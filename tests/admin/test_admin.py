@@ -271,6 +271,8 @@ def harbour_statements(db):
         ("MS. DARROW", ["sanctions", "talks"]),  # an alias
         ("the", []),  # a stop word alone: nothing, and no error
         ('"sanctions', ["sanctions"]),  # an unclosed quote is no error
+        ("darrow sanctions", ["sanctions"]),  # a speaker's name and a word of the text
+        ("quintero harbour", []),  # each word must match: Quintero never said "harbour"
     ],
 )
 def test_admin_statement_search_is_full_text(client, editor, harbour_statements, query, expected):

@@ -191,3 +191,68 @@ def test_a_wrapped_first_line_of_a_single_label_is_speech_not_a_headline():
     assert " ".join(doc.turns[0].text.split()).startswith(
         "Good morning, folks. For a few weeks now"
     )
+
+
+ARTICLE_BODY = (
+    'PORT ASTER, May 3 (Norland Wire) - "We will not give up the harbour," Foreign Minister '
+    "Ilse Marwick told reporters on Friday.\n\n"
+    '"The talks go on," said Dario Kessel, her Eastmark counterpart.\n'
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Editor's Note: This article was updated on Monday to add the minister's remarks.\n\n",
+        "CORRECTION: An earlier version misspelt the name of the harbour.\n\n",
+        "Marwick: U.S. Will Stand With Norlandia as Long as It Takes\n\n",
+        "Marwick's press conference: the minister warns her neighbours\n\n",
+        "By Anna Holt\n\nLive updates\n\nAnna Holt\n\nThe talks resumed.\n\nAnna Holt\n\n",
+    ],
+)
+def test_english_articles_stay_articles_whatever_stands_above_them(head):
+    doc = parse(head + ARTICLE_BODY)
+    assert doc.kind == "article"
+    assert [t.speaker for t in doc.turns] == ["Ilse Marwick", "Dario Kessel"]
+
+
+def test_a_topic_line_inside_a_wrapped_speech_is_no_speaker():
+    text = (
+        "MS. DARROW:  Good afternoon.  The talks resumed today, and the minister\n"
+        "will travel to Port Aster on Monday.\n\n"
+        "Senator Kessel: the minister spoke with him this morning and they\n"
+        "agreed to meet again in the spring.\n\n"
+        "Q  Will the treaty be signed?\n\n"
+        "MS. DARROW:  We hope so.\n"
+    )
+    assert [t.label for t in parse(text).turns] == ["MS. DARROW", "Q", "MS. DARROW"]
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ('"We will stay," said Foreign Minister Dao Minh Son.', "Dao Minh Son"),
+        ('"We will stay," said Will Harlan, the trade envoy.', "Will Harlan"),
+        ('"We will stay," said General Secretary To Vann.', "Vann"),  # 'to' reads as a title
+    ],
+)
+def test_english_names_keep_words_that_are_common_in_other_languages(sentence, speaker):
+    doc = parse(sentence, kind="article")
+    assert [t.speaker for t in doc.turns] == [speaker]
+
+
+def test_german_so_after_a_quote_is_not_read_in_english():
+    text = 'The bill was "dead on arrival," so Republicans will try again next year.\n'
+    assert [t.speaker for t in parse(text, kind="article").turns] in ([], [None])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "R. Kessel was convicted of fraud in March.",
+        "A - B testing of the new harbour signs went well.",
+        "Question - does the minister know?",
+    ],
+)
+def test_answer_and_dash_forms_need_their_own_shape(line):
+    assert not [t for t in parse(line + "\n\nMore words follow here.\n").turns if t.label]

@@ -26,7 +26,7 @@ pytestmark = [
 def corpus():
     """The corpus's texts in which the importer finds statements, imported and published. (How
     many it finds is the scorer's business, ../shared/tools/score_importer.py; a text it finds
-    nothing in, such as an unlabelled monologue, cannot be imported and is left out here.)"""
+    nothing in cannot be imported and is left out here.)"""
     imported = []
     for path in TEXTS:
         preview = build_preview(path.read_text(encoding="utf-8"))

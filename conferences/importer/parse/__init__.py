@@ -22,6 +22,7 @@ __all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
 
 KINDS = ("auto", "transcript", "article")
 _DOUBLE_MARKS = re.compile('["“”«»„]')
+_REPORTING = re.compile(r"\b(?:said|says|told|according to)\b", re.IGNORECASE)
 
 
 def parse(
@@ -43,7 +44,7 @@ def parse(
     wrapped = is_wrapped(lines[body_from:])
     labels = body_labels(lines, view.text, wrapped, body_from)
     monologue = monologue_speaker(lines, body_from) if not labels and kind != "article" else None
-    if monologue and kind == "auto" and len(_DOUBLE_MARKS.findall(view.text)) < 4:
+    if monologue and kind == "auto" and not _reported(view.text):
         kind = "transcript"
         warnings.append("kind detected: transcript (one speaker, no labels)")
     elif kind == "auto":
@@ -103,8 +104,14 @@ def to_dict(doc: ParsedDocument) -> dict:
     return data
 
 
+def _reported(view: str) -> bool:
+    """Whether a text reads as an article: quote marks (double or single) or reporting verbs."""
+    marks = len(_DOUBLE_MARKS.findall(view)) + len(re.findall(r"(?<!\w)[‘']|[’'](?!\w)", view))
+    return marks >= 4 or len(_REPORTING.findall(view)) >= 2
+
+
 def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
-    if len(labels) == 1:
+    if len(labels) == 1 and len(_DOUBLE_MARKS.findall(view)) < 2:
         # one label opening the text, then a long speech: 'BK Scholz: Schönen Dank …'
         filled = [i for i in range(body_from, len(lines)) if not lines[i].blank]
         if (

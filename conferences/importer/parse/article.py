@@ -188,7 +188,7 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
     subject = None
     seen_verb = False
     if span.close_mark is not None:
-        subject = after_attribution(m, span.close_mark + 1, end)
+        subject = after_attribution(m, span.close_mark + 1, end, s[span.close_mark])
     if subject is None and span.open_mark is not None:
         subject, seen_verb = before_attribution(m, start, span.open_mark)
     elif subject is not None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .language import STOPWORDS
-from .names import CONNECTORS, MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
+from .names import MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
 from .quotes import MASK
 
 # fmt: off
@@ -163,9 +162,17 @@ _POST_NOUNS = {
 }  # fmt: skip
 
 
-# Common words of every language we read, capitalised at a sentence start or (German) as nouns:
-# never part of a name ('Im Gegenzug', 'Auch'), except the particles names take ('Le Drian').
-_FUNCTION_WORDS = {w for words in STOPWORDS.values() for w in words.split()} - CONNECTORS
+# German, French and Spanish words that open sentences and are never names, so that a capitalised
+# German noun after them ('Im Gegenzug lobte sie …') is not taken for a person. (Not every stop
+# word of every language: 'Son', 'To', 'Will', 'An' are parts of names in English texts.)
+_FUNCTION_WORDS = {
+    "der", "die", "das", "den", "dem", "ein", "im", "auch", "aber", "und", "nach", "für", "mit",
+    "bei", "vom", "zum", "zur", "seit", "als",
+    "während", "dabei", "außerdem", "zudem", "jedoch", "dennoch", "deshalb", "darüber", "dies",
+    "diese", "dieser", "eine", "einer", "einem", "einen", "dass", "wenn", "weil", "nun",
+    "dans", "pour", "avec", "aussi", "mais", "cette", "lors", "après", "depuis", "selon",
+    "pero", "también", "sobre", "para", "tras", "desde", "durante", "según",
+}  # fmt: skip
 
 
 def _is_name_word(word: str) -> bool:
@@ -310,7 +317,7 @@ def _is_source(words: list[str]) -> bool:
     )
 
 
-def after_attribution(m: str, close: int, end: int) -> list[str] | None:
+def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str] | None:
     """'…,” Lavrov said' / '…,” said the minister' / '…”, U.S. Secretary … Kerry said'."""
     # only the first fifteen words count: a bounded window keeps a run-on sentence linear
     toks = tokens(m[close : min(end, close + 600)], close)
@@ -319,7 +326,8 @@ def after_attribution(m: str, close: int, end: int) -> list[str] | None:
         if word.startswith(MASK) or k > 14:
             return None
         first = not [t for t in toks[:k] if t[0] not in _DASHES]
-        if first and word.lower() in AFTER_QUOTE_SOURCES:
+        german_or_french = mark in ("“", "«", "»", "‹", "›")  # the closing mark, unmasked
+        if first and word.lower() in AFTER_QUOTE_SOURCES and (word != "so" or german_or_french):
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
         if not _is_verb(word):

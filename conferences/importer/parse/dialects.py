@@ -28,15 +28,16 @@ _Q_LABEL = re.compile(
     r"(?:[ \t]+(?:from|by|FROM|BY)[ \t]+[^:：()\n]{1,60}?"  # 'Question from the floor:'
     r"(?=[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*[:：]))?"
     r"(?:[ \t]*\((?P<note>[^()\n]{1,80})\)(?=[ \t]*[:：]))?)"
-    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)|[ \t]+[-–—][ \t]+"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\t[ \t]*|[ \t]*$|\.[ \t]+(?=\S)|[ \t]+(?P<dash>[-–—])[ \t]+"
     r"|(?P<single>[ ])(?=[A-Z(“\"\[—–]))"
 )
 _FROM_FLOOR = re.compile(r"^\w+[ \t]+(?:from|by)[ \t]+[^:：\n]{1,80}[:：]$", re.IGNORECASE)
 _BARE_Q = ("Q", "QUESTION", "Question", "Questioner", "QUESTIONER")
 # 'A:', 'Answer:', and the French 'R - ' (réponse), German 'Antwort:', Russian 'Ответ:'
 _A_LABEL = re.compile(
-    r"^(?P<label>A|ANSWER|Answer|R|Réponse|RÉPONSE|Antwort|ANTWORT|Ответ|ОТВЕТ|Respuesta)"
-    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z])|[ \t]+[-–—][ \t]+)"
+    r"^(?:(?P<label>A|ANSWER|Answer|Réponse|RÉPONSE|Antwort|ANTWORT|Ответ|ОТВЕТ|Respuesta)"
+    r"(?:[ \t]*[:：][ \t]*|[ \t]{2,}|\.[ \t]+(?=[A-Z]))"
+    r"|(?P<r_label>R)[ \t]+[-–—][ \t]+)"  # 'R - ' only beside 'Q - '
 )
 _NAME_LABEL = re.compile(
     r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
@@ -70,7 +71,8 @@ _NOT_LABELS = {
     "thank", "ok", "okay", "as", "in", "on", "at", "for", "with", "after", "meanwhile", "then",
     "our", "my", "your", "his", "her", "their", "its", "we", "i", "you", "he", "she", "they", "it",
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
-    "what's next", "the bottom line", "keep reading", "address", "subjects",
+    "what's next", "the bottom line", "keep reading", "address", "subjects", "correction",
+    "corrections", "clarification", "editor's note", "editors note", "editor’s note",
 }
 # fmt: on
 
@@ -134,6 +136,8 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
             if pattern is _Q_LABEL:
                 if match.groupdict().get("single") and match.group("label") != "Q":
                     continue  # 'Question marks remain': only a bare Q takes one space
+                if match.groupdict().get("dash") and match.group("label") != "Q":
+                    continue  # 'Question - does he …': only 'Q - ' (French briefings)
                 bare = raw.strip().rstrip(":：").strip()
                 if not rest and bare not in _BARE_Q and not _FROM_FLOOR.match(raw.strip()):
                     continue
@@ -148,7 +152,8 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
 def _make(
     line: Line, view: str, index: int, match: re.Match, anonymous: bool, answer: bool, skip: int
 ):
-    label = re.sub(r"\s+", " ", match.group("label")).strip()
+    printed = match.group("label") or match.groupdict().get("r_label") or ""
+    label = re.sub(r"\s+", " ", printed).strip()
     # map the end of the match (in PAD-free text) back to the view
     consumed = skip + len(match.group(0))
     pos = line.start
@@ -179,7 +184,7 @@ def is_headline(label: Label, line: Line) -> bool:
     if not rest:
         return False
     words = rest.split()
-    if re.search(r"[.?!]\s+[A-Z]", rest):
+    if re.search(r"[a-z]{3,}[.?!]\s+[A-Z]", rest):  # not 'U.S. Will', 'Gen. Milley'
         return False  # a sentence ends inside: speech cut by a line wrap, not a title
     return rest[-1] not in '.?!…"”’»)—–-:;,' and len(words) <= 16
 
@@ -203,10 +208,16 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
         ),
         None,
     )
+    named = [label.label for label, _ in found if not label.anonymous and not label.answer_label]
+    caps = sum(1 for text in named if text.isupper()) > len(named) / 2
     kept = []
     for label, line in found:
         special = label.anonymous or label.answer_label
-        in_body = started is not None and label.line_index > started
+        # ... if it has the form of the others ('PRESIDENT KESSEL:' among capitals) and its
+        # words start a sentence; 'Senator Manchin: the President spoke …' stays a topic line
+        words = view[label.text_start : line.end].lstrip("\x00 \t") if label.text_start else ""
+        alike = label.label.isupper() == caps and (not words or words[:1].isupper())
+        in_body = started is not None and label.line_index > started and alike
         once = counts[_key(label.label)] < 2 and not special and not in_body
         if once and is_headline(label, line):
             continue
@@ -268,6 +279,10 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
     if len(kept) < 3 or len({_key(shown) for _, _, shown, _, _ in kept}) < 2:
         return []
     if not any(not anonymous for _, _, _, anonymous, _ in kept):
+        return []
+    # Names alone prove nothing (a live blog's bylines recur too): a question word or a label
+    # with a post ('Deschauer (AA)', 'Name | post', 'NAME, POST') must be among them.
+    if not any(anonymous or _shape(shown) != "plain" for _, _, shown, anonymous, _ in kept):
         return []
     return [
         Label(index, shown, line.start, None, anonymous, False, note)

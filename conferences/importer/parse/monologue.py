@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import re
 
-from .dates import is_event_title
 from .names import post_holders
 from .records import Turn
 from .text import Line, artifacts, is_chrome, is_stage_direction, is_time_line, join_text
-from .transcript import EDITORIAL, TranscriptResult
+from .transcript import TranscriptResult
+
+# A header that says one person's words follow: 'The following is a near-verbatim transcript of …
+# by Name', 'Remarks by Foreign Minister Name', 'Briefing by Spokesperson Name'.
+_PREAMBLE = re.compile(
+    r"\btranscript of\b|^(?:daily |regular |noon |press |opening |closing )*"
+    r"(?:remarks|briefing|statement|speech|address|press conference|news conference)\b.*\bby\b",
+    re.IGNORECASE,
+)
 
 
 def monologue_speaker(lines: list[Line], body_from: int) -> tuple[int, str, str] | None:
@@ -27,7 +34,7 @@ def monologue_speaker(lines: list[Line], body_from: int) -> tuple[int, str, str]
         seen += 1
         if seen > 8:
             break
-        if not (EDITORIAL.search(text) or is_event_title(text)):
+        if not _PREAMBLE.search(text):
             continue
         named = list(dict.fromkeys(post_holders(text)))
         if len(named) == 1:

@@ -230,7 +230,8 @@ def _too_different(first: str, second: str) -> bool:
     return a[:3] != b[:3]
 
 
-_NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’\-]+"
+# 'Marwick', "O'Brien", 'Jean-Pierre' (each part of a double name capitalised)
+_NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Z]?[a-z\u00e0-\u024f'’]+)*"
 _POSTS = (
     r"spokesperson|spokesman|spokeswoman|minister|secretary|president|ambassador|chancellor|"
     r"premier|envoy|governor|director|commissioner|representative|secretary-general|"

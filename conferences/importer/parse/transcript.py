@@ -336,6 +336,10 @@ def _split_answer(chosen: list[Line]) -> list[Line]:
         (k for k in filled if re.search(r"\?[\s\"”’»)]*$", chosen[k].text)),
         None,
     )
+    blanks = [k for k in range(len(chosen)) if chosen[k].blank]
+    if asked is not None and blanks:
+        # paragraphs: the question runs to the end of the paragraph that asks it
+        asked = next((k - 1 for k in blanks if k > asked), len(chosen) - 1)
     if asked is None:
         blank = next((k for k in range(filled[0], len(chosen)) if chosen[k].blank), None)
         if blank is None:
