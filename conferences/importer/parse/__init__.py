@@ -111,7 +111,8 @@ def _reported(view: str) -> bool:
 
 
 def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
-    if len(labels) == 1 and len(_DOUBLE_MARKS.findall(view)) < 2:
+    # (with quotes in the text, only a transcript's capitals label: 'THE VICE PRESIDENT:')
+    if len(labels) == 1 and (len(_DOUBLE_MARKS.findall(view)) < 2 or labels[0].label.isupper()):
         # one label opening the text, then a long speech: 'BK Scholz: Schönen Dank …'
         filled = [i for i in range(body_from, len(lines)) if not lines[i].blank]
         if (
