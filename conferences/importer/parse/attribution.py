@@ -10,74 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .names import MEDIA_WORDS, PRONOUNS, TITLE_WORDS, fuller_name, is_title_word
+from .lexicon import (
+    AFTER_QUOTE_AUX,
+    AFTER_QUOTE_SOURCES,
+    ARTICLES,
+    BEFORE_QUOTE_SOURCES,
+    DASHES,
+    FUNCTION_WORDS,
+    OTHER_PRONOUNS,
+    REPORT_VERBS,
+    ROLE_LOWER,
+    SKIP_BETWEEN,
+    SPEECH_VERBS,
+)
+from .names import MEDIA_WORDS, PRONOUNS, fuller_name, is_title_word
 from .quotes import MASK
 
-# fmt: off
-SPEECH_VERBS = {
-    "said", "says", "say", "told", "tells", "added", "adds", "adding", "noted", "notes", "noting",
-    "stressed", "stresses", "stressing", "emphasized", "emphasised", "emphasizes", "emphasising",
-    "emphasizing", "warned", "warns", "warning", "commented", "comments", "stated", "states",
-    "explained", "explains", "declared", "declares", "insisted", "insists", "argued", "argues",
-    "remarked", "replied", "replies", "responded", "answered", "asked", "asks", "recalled",
-    "recalls", "continued", "concluded", "underlined", "underscored", "affirmed", "asserted",
-    "claimed", "claims", "observed", "announced", "wrote", "writes", "tweeted", "posted", "urged",
-    "urges", "called", "calling", "calls", "describing", "described", "describes", "branded",
-    "termed", "acknowledged", "admitted", "suggested", "suggests", "cautioned", "vowed", "pledged",
-    "promised", "reiterated", "highlighted", "mentioned", "indicated", "confirmed", "denied",
-    "joked", "quipped", "complained", "lamented", "charged", "accused", "accusing", "pointed",
-    "believes", "believed", "thinks", "thought", "according", "quoted", "cited", "saying",
-    "telling", "assured", "reported", "revealed", "opined", "predicted", "spoke", "speaking",
-    "addressed", "briefed", "insisting", "recalling",
-    # German, French, Spanish and Russian reporting verbs, as agencies print them
-    "sagte", "sagt", "erklärte", "erklärt", "betonte", "betont", "warnte", "warnt", "meinte",
-    "fügte", "unterstrich", "versicherte", "forderte", "kritisierte", "mahnte", "schrieb",
-    "sprach", "bekräftigte", "räumte", "sieht", "nannte", "bezeichnete", "kündigte",
-    "déclaré", "dit", "affirmé", "souligné", "ajouté", "estimé", "expliqué", "indiqué",
-    "précisé", "assuré", "averti", "insisté", "déclare", "affirme", "estime", "souligne",
-    "dijo", "afirmó", "declaró", "señaló", "aseguró", "añadió", "explicó", "subrayó", "advirtió",
-    "заявил", "заявила", "сказал", "сказала", "отметил", "отметила", "подчеркнул",
-    "подчеркнула", "добавил", "добавила", "считает", "заявляет", "сообщил", "сообщила",
-    "пояснил", "пояснила", "указал", "указала", "призвал", "призвала", "ответил", "ответила",
-    "gesagt", "dicho", "afirmado", "declarado", "señalado", "asegurado",
-    "añadido", "explicado", "subrayado", "advertido", "indicado", "comunicado", "sentenciado",
-    "prometió", "prometido", "insistió", "insistido", "reiteró", "reiterado", "apuntó",
-    "destacó", "recordó", "manifestó", "expresó", "defendió", "sostuvo", "agregó",
-    "ajoute", "rappelé", "martelé", "lancé", "répondu", "confié",
-    "заявив", "сказав", "зазначив", "зазначила", "наголосив", "наголосила", "додав", "додала",
-    "fuhr", "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
-    "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
-    "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
-}
-# 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
-AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo"}
-# The same before a quote: 'según Albares sigue siendo el «principal foco de preocupación»'
-BEFORE_QUOTE_SOURCES = AFTER_QUOTE_SOURCES - {"so", "segundo"}
-_DASHES = {",", ";", ":", "—", "–"}  # punctuation between a closing quote and its verb
-# Articles before a post ('sagte die Ministerin', 'a déclaré le ministre'), like 'the'
-ARTICLES = {"the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los"}
-# 'a-t-il déclaré', 'sagte er': pronouns that refer back to the last person named
-OTHER_PRONOUNS = {"er", "sie", "il", "elle", "a-t-il", "a-t-elle", "он", "она"}
-REPORT_VERBS = SPEECH_VERBS - {
-    "according", "quoted", "cited", "reported", "calling", "calls", "called", "describing",
-    "described", "describes", "branded", "termed", "accused", "accusing", "asked", "asks",
-}
-_SKIP_BETWEEN = {
-    "also", "has", "had", "have", "then", "later", "further", "once", "again", "was", "is",
-    "would", "will", "repeatedly", "previously", "recently", "earlier", "simply", "just",
-    "reportedly", "publicly", "bluntly", "firmly", "flatly", "then-", "already", "separately",
-    "additionally", "finally", "however", "meanwhile", "subsequently",
-    "hat", "habe", "ont", "avait", "ha", "había",  # auxiliaries: 'Le Drian a déclaré'
-}
-# Between a closing quote and its verb: '« … », a déclaré Le Drian', '„…“, hat Baerbock gesagt'
-_AFTER_QUOTE_AUX = _SKIP_BETWEEN | {"a"}
-_ROLE_LOWER = {w for w in TITLE_WORDS if w.isalpha() and len(w) > 3} | {
-    "official", "officials", "diplomat", "spokesperson", "minister", "leader", "ministry",
-    "government", "source", "sources", "agency", "envoy", "chief", "head", "top",
-    "foreign", "the", "a", "an", "country's", "nation's", "former", "ex",
-    "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los",
-}
-# fmt: on
 _TOKEN = re.compile(r"[^\W_][\w.'’\-]*|[,;:()—–]|" + MASK + "+")
 
 
@@ -162,26 +110,13 @@ _POST_NOUNS = {
 }  # fmt: skip
 
 
-# German, French and Spanish words that open sentences and are never names, so that a capitalised
-# German noun after them ('Im Gegenzug lobte sie …') is not taken for a person. (Not every stop
-# word of every language: 'Son', 'To', 'Will', 'An' are parts of names in English texts.)
-_FUNCTION_WORDS = {
-    "der", "die", "das", "den", "dem", "ein", "im", "auch", "aber", "und", "nach", "für", "mit",
-    "bei", "vom", "zum", "zur", "seit", "als",
-    "während", "dabei", "außerdem", "zudem", "jedoch", "dennoch", "deshalb", "darüber", "dies",
-    "diese", "dieser", "eine", "einer", "einem", "einen", "dass", "wenn", "weil", "nun",
-    "dans", "pour", "avec", "aussi", "mais", "cette", "lors", "après", "depuis", "selon",
-    "pero", "también", "sobre", "para", "tras", "desde", "durante", "según",
-}  # fmt: skip
-
-
 def _is_name_word(word: str) -> bool:
     low = word.lower()
     return (
         word[:1].isupper()
         and not is_title_word(word)
         and low not in PRONOUNS
-        and low not in _FUNCTION_WORDS
+        and low not in FUNCTION_WORDS
     )
 
 
@@ -217,7 +152,7 @@ _WHEN = {
 
 
 def _np_token(word: str) -> bool:
-    return word[:1].isupper() or word.lower() in _ROLE_LOWER or word.lower() in ("of", "and")
+    return word[:1].isupper() or word.lower() in ROLE_LOWER or word.lower() in ("of", "and")
 
 
 def _is_verb(word: str) -> bool:
@@ -248,7 +183,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
     j = k - 1
     while j >= 0:
         word = toks[j][0].lower()
-        if word in _SKIP_BETWEEN:
+        if word in SKIP_BETWEEN:
             j -= 1
         elif word in _WHEN:
             j -= 2 if j > 0 and toks[j - 1][0].lower() in ("on", "last", "this") else 1
@@ -268,7 +203,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
         return []
     words, j = _collect_back(toks, j)
     if words and not any(
-        w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words
+        w[:1].isupper() or w.lower() in ROLE_LOWER - {"the", "a", "an"} for w in words
     ):
         return []
     if words and all(w.lower() in ARTICLES for w in words):
@@ -300,7 +235,7 @@ def _forward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
         run = _name_run(after)
         if run and after[: len(run)] == run:
             words += run
-    if not any(w[:1].isupper() or w.lower() in _ROLE_LOWER - {"the", "a", "an"} for w in words):
+    if not any(w[:1].isupper() or w.lower() in ROLE_LOWER - {"the", "a", "an"} for w in words):
         return []
     return words
 
@@ -325,7 +260,7 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
     for k, (word, _) in enumerate(toks):
         if word.startswith(MASK) or k > 14:
             return None
-        first = not [t for t in toks[:k] if t[0] not in _DASHES]
+        first = not [t for t in toks[:k] if t[0] not in DASHES]
         german_or_french = mark in ("“", "«", "»", "‹", "›")  # the closing mark, unmasked
         if first and word.lower() in AFTER_QUOTE_SOURCES and (word != "so" or german_or_french):
             rest = _forward_np(toks, k)
@@ -336,10 +271,10 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
             return None if not rest or _is_source(rest) else rest
         subject = _backward_np(toks, k)
-        head = [t for t in toks[:k] if t[0] not in _DASHES]
-        if subject and len(subject) == len([w for w in head if w[0].lower() not in _SKIP_BETWEEN]):
+        head = [t for t in toks[:k] if t[0] not in DASHES]
+        if subject and len(subject) == len([w for w in head if w[0].lower() not in SKIP_BETWEEN]):
             return subject
-        if not [w for w in head if w[0].lower() not in _AFTER_QUOTE_AUX]:
+        if not [w for w in head if w[0].lower() not in AFTER_QUOTE_AUX]:
             return _forward_np(toks, k) or None
         return None
     del words

@@ -18,7 +18,6 @@ from .names import (
     ROLE_LABELS,
     is_outlet,
     is_post,
-    is_title_word,
     label_name,
 )
 from .text import Line, is_chrome
@@ -113,11 +112,6 @@ def _valid_name(name: str) -> bool:
         if not token[:1].isupper():
             return False
     return not re.search(r"https?|www\.", name)
-
-
-def _all_titles(text: str) -> bool:
-    words = text.split()
-    return bool(words) and all(is_title_word(word) for word in words)
 
 
 def match_label(line: Line, view: str, index: int) -> Label | None:

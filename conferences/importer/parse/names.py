@@ -118,11 +118,17 @@ def is_title_word(word: str) -> bool:
     )
 
 
+def all_titles(text: str) -> bool:
+    """'Foreign Minister', 'Official Spokesperson': title words only."""
+    words = text.split()
+    return bool(words) and all(is_title_word(w) for w in words)
+
+
 def is_post(text: str) -> bool:
     """'Spokesperson', 'Minister of Foreign Affairs', 'Secretario de Relaciones Exteriores':
     all title words, or a title word followed by what it is of."""
     words = text.split()
-    if words and all(is_title_word(w) for w in words):
+    if all_titles(text):
         return True
     return len(words) >= 3 and is_title_word(words[0]) and words[1].lower() in CONNECTORS
 

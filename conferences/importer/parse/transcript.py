@@ -10,6 +10,7 @@ from .dialects import Label, describe, find_labels, standalone_labels, without_n
 from .names import (
     CONNECTORS,
     ROLE_LABELS,
+    all_titles,
     fuller_name,
     is_post_only,
     is_title_word,
@@ -307,7 +308,7 @@ def _post_and_name(label: Label) -> tuple[str | None, bool]:
     if "," in bare:
         head, _, tail = bare.partition(",")
         for post, other in ((tail, head), (head, tail)):
-            if post.split() and all(is_title_word(w) for w in post.split()):
+            if all_titles(post):
                 return post.strip().lower(), bool(other.strip())
         return None, True
     words = bare.split()
