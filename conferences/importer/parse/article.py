@@ -97,6 +97,8 @@ def parse_article(
     result = ArticleResult()
     names = Names(haystack)
     unattributed = 0
+    said_by: dict[str, str] = {}  # a quote's words -> who they are attributed to in the text
+    guessed: list[tuple[str, Turn]] = []
     for number, group in enumerate(groups):
         text = " ".join(line.text for line in group)
         if is_chrome(text) or is_time_line(text) or is_heading(text):
@@ -152,11 +154,23 @@ def parse_article(
                     break
             pos = end
         _fill_unattributed(quote_turns, names, default_speaker, s)
+        for turn, attributed in quote_turns:
+            key = _same_words(turn.text)
+            if attributed and turn.speaker:
+                said_by.setdefault(key, turn.speaker)
+            else:
+                guessed.append((key, turn))
         for turn, _ in quote_turns:
             if turn.speaker is None:
                 unattributed += 1
                 turn.warnings.append("unattributed quote")
             result.turns.append(turn)
+    for key, turn in guessed:  # words quoted twice, named once: the same speaker both times
+        if key in said_by and turn.speaker != said_by[key]:
+            turn.speaker = said_by[key]
+            if "unattributed quote" in turn.warnings:
+                turn.warnings.remove("unattributed quote")
+                unattributed -= 1
     result.turns.sort(key=lambda t: t.start)
     if unattributed:
         result.warnings.append(f"{unattributed} quote(s) without a speaker")
@@ -164,6 +178,10 @@ def parse_article(
         k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
     }
     return result
+
+
+def _same_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _is_kicker(s: str, span) -> bool:

@@ -66,10 +66,18 @@ class Names:
                 name_tokens.insert(0, token)
             else:
                 break
-        if not name_tokens:  # 'Nadia Okoro the trade minister': a name before the post
+        described = (
+            len(tokens) > 2
+            and tokens[0].lower() in _PERSON_NOUNS
+            and tokens[1].lower() in ("of", "for", "from", "at", "with")
+        )  # 'a correspondent of the Coastline Radio channel': someone unnamed, of an outlet
+        if not name_tokens and not described:  # 'Nadia Okoro the trade minister'
             name_tokens = _name_run(tokens)
         if not name_tokens:
             phrase = " ".join(tokens)
+            holder = self._holder(tokens) if words[0].lower() == "the" else None
+            if holder:  # 'the spokeswoman of the Altaran Foreign Ministry': introduced before
+                return Resolved(printed, holder)
             if words[0].lower() in ("a", "an") or (
                 _ORGANISATION.search(phrase) and any(t[:1].isupper() for t in tokens)
             ):
@@ -92,6 +100,25 @@ class Names:
         if person:
             self.last_person = speaker
         return Resolved(printed, speaker)
+
+    def _holder(self, tokens: list[str]) -> str | None:
+        """The person named next to the organisation of 'the spokeswoman of <organisation>'
+        earlier in the article ('Altaran Foreign Ministry spokeswoman Mira Dovan')."""
+        low = [t.lower() for t in tokens]
+        if "of" not in low or low[0] not in _POST_NOUNS | ROLE_LOWER:
+            return None
+        org = [t for t in tokens[low.index("of") + 1 :] if t.lower() not in ARTICLES]
+        if not org or not all(t[:1].isupper() for t in org):
+            return None
+        pattern = r"\b" + r"\s+".join(re.escape(t) for t in org) + r"\b"
+        for match in re.finditer(pattern, self.haystack):
+            near = self.haystack[max(0, match.start() - 80) : match.end() + 80]
+            for person in self.variants:
+                if person != self.last_person and person not in self.canonical.values():
+                    continue
+                if re.search(r"\b" + re.escape(person) + r"\b", near):
+                    return person
+        return None
 
     def _variant(self, speaker: str, name: str) -> None:
         variants = self.variants.setdefault(speaker, [speaker])
@@ -299,6 +326,12 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         seen = True
         if word.lower() == "according":
             continue
+        if k >= 3 and toks[k - 1][0].lower() == "who" and toks[k - 2][0] == ",":
+            # '… said to a reporter of Channel Five, who asked whether “…”': the reporter
+            subject = _antecedent(toks, k - 3)
+            head = [w.lower() for w in subject if w.lower() not in ARTICLES][:1]
+            if subject and (not _is_source(subject) or set(head) & _PERSON_NOUNS):
+                return subject, True
         subject = _backward_np(toks, k)
         if subject and not _is_source(subject):
             return subject, True
@@ -316,6 +349,25 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         if subject and (subject[0][:1].isupper()) and not _is_source(subject):
             return subject, True
     return None, seen
+
+
+_PERSON_NOUNS = _POST_NOUNS | {"reporter", "journalist", "correspondent", "editor", "host"}
+_STOP_BACK = {"to", "by", "with", "from", "at", "for", "on", "in", "asked", "told", "said"}
+
+
+def _antecedent(toks: list[tuple[str, int]], j: int) -> list[str]:
+    """The noun phrase ending at token j that a relative 'who' refers to: back to its article,
+    across 'of the …' ('a reporter of the Voice of the Coast channel')."""
+    words: list[str] = []
+    while j >= 0 and len(words) < 12:
+        word = toks[j][0]
+        if word in ",;:()" or word.startswith(MASK) or word.lower() in _STOP_BACK:
+            break
+        words.insert(0, word)
+        j -= 1
+        if word.lower() in ARTICLES and not (j >= 0 and toks[j][0].lower() == "of"):
+            break
+    return words if any(w[:1].isupper() or w.lower() in ROLE_LOWER for w in words) else []
 
 
 def sentence_subjects(m: str, start: int, end: int) -> list[list[str]]:
