@@ -85,6 +85,12 @@ class Names:
                 self._variant(phrase, phrase)
                 return Resolved(printed, phrase)
             return Resolved(printed, self.last_person)  # a bare title: the last person named
+        if (
+            len(name_tokens) == 3
+            and re.match(r"[А-ЯЁІЇЄҐ]", name_tokens[0])
+            and not re.search(r"(?:вич|вна|ична|ич)$", name_tokens[1])
+        ):  # 'президента Альтарии Игорь Веденин': a country in the genitive, then the name
+            name_tokens = name_tokens[1:]
         name = " ".join(name_tokens).rstrip(".,")
         surname = name_tokens[-1].rstrip(".,’'s")
         if surname.endswith(("’s", "'s")):
@@ -92,6 +98,14 @@ class Names:
         if surname not in self.canonical:
             self.canonical[surname] = fuller_name(surname, self.haystack)
         full = self.canonical[surname]
+        if (
+            full is None
+            and len(name_tokens) == 1
+            and len(tokens) > 1
+            and tokens[-2][:1].islower()
+            and re.fullmatch(r"[А-ЯЁІЇЄҐ]\w*(?:[яыи]|ого|(?<!ов|ев|ин)а)", surname)
+        ):  # 'представитель Кремля': a post of an organisation, not a surname
+            return Resolved(printed, self.last_person)
         if full is None and len(name_tokens) > 1:
             full = self.canonical[surname] = name
         speaker = full or name
@@ -292,7 +306,8 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
         if first and word.lower() in AFTER_QUOTE_SOURCES and (word != "so" or german_or_french):
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
-        if not _is_verb(word):
+        dialogue = mark in "—–" and first and word[:1].islower()  # '— …, — уточнил Веденин'
+        if not _is_verb(word) and not dialogue:
             continue
         if word.lower() == "according":
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
@@ -302,10 +317,28 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
         if subject and len(subject) == len([w for w in head if w[0].lower() not in SKIP_BETWEEN]):
             return subject
         if not [w for w in head if w[0].lower() not in AFTER_QUOTE_AUX]:
-            return _forward_np(toks, k) or None
+            found = _forward_np(toks, k)
+            if not found and dialogue:  # '– …, – powiedział rzecznik ministerstwa Łukasz Jasina'
+                found = _name_after(toks, k)
+            return found or None
         return None
     del words
     return None
+
+
+def _name_after(toks: list[tuple[str, int]], k: int) -> list[str]:
+    """The first capitalised words within five words after token k, the lower-case post
+    before them kept ('rzecznik ministerstwa Łukasz Jasina')."""
+    words: list[str] = []
+    for word, _ in toks[k + 1 : k + 7]:
+        if word in ",;:()" or word.startswith(MASK) or (words and not word[:1].isupper()):
+            break
+        if word[:1].isupper():
+            words.append(word)
+    if not words:
+        return []
+    end = next(n for n, (w, _) in enumerate(toks) if n > k and w == words[-1])
+    return [w for w, _ in toks[k + 1 : end + 1]]
 
 
 def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None, bool]:

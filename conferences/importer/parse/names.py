@@ -275,8 +275,54 @@ def post_holders(text: str, post: str | None = None) -> list[str]:
             name = _clean_person(match.group(1))
             if name:
                 found.append((match.start(), name))
+    if post is None:
+        for match in _GENITIVE_HOLDER.finditer(text):
+            found.append((match.start(), _nominative(match.group(1))))
     names: list[str] = []
     for _, name in sorted(found):
         if not any(name == other or other.endswith(" " + name) for other in names):
             names = [other for other in names if not name.endswith(" " + other)] + [name]
     return names
+
+
+# Russian and Ukrainian headers name the speaker in the genitive after the post, often with the
+# organisation between and initials glued on: 'Брифинг официального представителя МИД России
+# М.В.Захаровой', 'Брифінг речника МЗС України Георгія Тихого'.
+_CYR_NAME = r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’]+(?:-[А-ЯЁІЇЄҐ][а-яёіїєґ]+)?"
+_GENITIVE_HOLDER = re.compile(
+    r"(?i:представителя|министра|президента|посла|заместителя|пресс-секретаря|директора|"
+    r"руководителя|председателя|секретаря|помощника|советника|речника|речниці|міністра|"
+    r"представника|заступника|радника|посла)"
+    r"(?:[ \t]+[\w\-]+){0,5}?[ \t]+"
+    rf"((?:[А-ЯЁІЇЄҐ]\.[ \t]?){{1,2}}{_CYR_NAME}|{_CYR_NAME}[ \t]+{_CYR_NAME})"
+    r"(?![\w'’])(?![ \t]*[А-ЯЁІЇЄҐ][а-яёіїєґ])"
+)
+# genitive endings -> nominative, longest first: surnames, then first names
+_SURNAME_ENDINGS = (
+    ("ской", "ская"), ("цкой", "цкая"), ("ского", "ский"), ("цкого", "цкий"), ("ого", "ий"),
+    ("овой", "ова"), ("евой", "ева"), ("иной", "ина"), ("ыной", "ына"),
+    ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ына", "ын"),
+)  # fmt: skip
+_FIRST_ENDINGS = (
+    ("ея", "ей"), ("ія", "ій"), ("ии", "ия"), ("ия", "ий"), ("ьи", "ья"), ("ря", "рь"), ("ы", "а"),
+)  # fmt: skip
+
+
+def _nominative(name: str) -> str:
+    """'М.В.Захаровой' -> 'М.В. Захарова', 'Сергея Лаврова' -> 'Сергей Лавров' (the common
+    endings only; a name the rules do not know is kept as printed)."""
+    initials = re.match(r"((?:[А-ЯЁІЇЄҐ]\.[ \t]?){1,2})", name)
+    words = name[initials.end() :].split() if initials else name.split()
+    out = []
+    for n, word in enumerate(words):
+        endings = _SURNAME_ENDINGS if n == len(words) - 1 else _FIRST_ENDINGS
+        for ending, nominative in endings:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                word = word[: -len(ending)] + nominative
+                break
+        else:
+            if endings is _FIRST_ENDINGS and re.search(r"[бвгдзклмнпрстфх]а$", word):
+                word = word[:-1]  # 'Владимира', 'Ивана'
+        out.append(word)
+    prefix = re.sub(r"\s+", "", initials.group(1)) + " " if initials else ""
+    return prefix + " ".join(out)

@@ -185,9 +185,49 @@ def single_quotes(s: str, taken: list[Span]) -> list[Span]:
     return spans
 
 
+# Dialogue dashes (Russian, Ukrainian, Polish news): '— Мы готовы, — сказал он.' A dash opens a
+# quote at the start of a paragraph or after a full stop; the next dash followed by a lower-case
+# word closes it, and the words after that dash are the attribution.
+_DASH_OPEN = re.compile(r"(?:^\s*|(?<=[.!?…])\s+)([—–])[ \t\u00a0]+(?=\S)")
+_DASH_CLOSE = re.compile(r"\s([—–])\s+(?=[a-zа-яёіїєґąćęłńóśźżäöüßéèàçñ])")
+
+
+def dash_quotes(s: str, taken: list[Span]) -> list[Span]:
+    spans: list[Span] = []
+    pos = 0
+    while True:
+        opener = _DASH_OPEN.search(s, pos)
+        if opener is None:
+            return spans
+        mark = opener.start(1)
+        pos = opener.end()
+        if any(_covers(span, mark) for span in taken):
+            continue
+        closer = _DASH_CLOSE.search(s, pos)
+        following = _DASH_OPEN.search(s, pos)
+        if closer and (following is None or closer.start(1) < following.start(1)):
+            close = closer.start(1)
+        elif mark == len(s) - len(s.lstrip()) and not s[:mark].strip():
+            close = None  # the whole paragraph is the quote
+        else:
+            continue
+        a, b = _trim(s, pos, close if close is not None else len(s))
+        if re.search(r"\w", s[a:b]) and not any(_covers(span, a) for span in taken):
+            spans.append(Span(a, b, mark, close))
+        if close is not None:
+            pos = close + 1
+
+
+def _covers(span: Span, i: int) -> bool:
+    lo = span.open_mark if span.open_mark is not None else span.start
+    hi = span.close_mark if span.close_mark is not None else span.end
+    return lo <= i <= hi
+
+
 def find_quotes(s: str) -> list[Span]:
     spans = double_quotes(s)
     spans += single_quotes(s, spans)
+    spans += dash_quotes(s, spans)
     spans.sort(key=lambda span: span.start)
     return spans
 

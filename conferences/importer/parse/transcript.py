@@ -68,8 +68,11 @@ _HOLDER_ROLES = re.compile(
 _SECTION_HEADING = re.compile(r"^(?:\d{1,2}[.)]\s+)?[^.?!]{1,60}$")
 
 
-def _is_prose(text: str) -> bool:
-    return len(text.split()) >= 8 and text[-1] in '.?!…"”’)'
+_FIELD = re.compile(r"^[^\W\d_][\w ]{0,15}:\s", re.MULTILINE)  # 'Date: Monday, June 22'
+
+
+def _is_prose(text: str, least: int = 8) -> bool:
+    return len(text.split()) >= least and text[-1] in '.?!…"”’)' and not _FIELD.search(text)
 
 
 def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
@@ -86,17 +89,36 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
     if current:
         blocks.append(current)
     picked: list[int] = []
-    for block in reversed(blocks):
-        text = " ".join(lines[i].text for i in block)
-        if not picked and len(block) == 1 and _SECTION_HEADING.match(text):
-            continue  # '2. Q&A (Extract)' between the announcements and the questions
-        if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not _is_prose(text):
+    for n in range(len(blocks) - 1, -1, -1):
+        block = blocks[n]
+        text = "\n".join(lines[i].text for i in block)
+        if len(block) == 1 and _SECTION_HEADING.match(text) and not is_chrome(text):
+            # '2. Q&A (Extract)' between the announcements and the questions; a topic heading
+            # between two announcements ('On the talks in Valdora') when prose stands above it
+            above = "\n".join(lines[i].text for i in blocks[n - 1]) if n else ""
+            if not picked or (_is_prose(above, 4) and not EDITORIAL.search(above)):
+                continue
+        prose = _is_prose(text, 4 if picked else 8)  # a short paragraph inside the opening
+        if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not prose:
             break
         if EDITORIAL.search(text):
             break
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
     return picked if words >= 15 else []
+
+
+def _sections(lines: list[Line], picked: list[int]) -> list[list[int]]:
+    """The opening's lines cut where a heading line was left out between them."""
+    sections: list[list[int]] = []
+    for i in picked:
+        if sections and any(not lines[j].blank for j in range(sections[-1][-1] + 1, i)):
+            sections.append([i])
+        elif sections:
+            sections[-1].append(i)
+        else:
+            sections.append([i])
+    return sections
 
 
 def _content(
@@ -161,8 +183,8 @@ def parse_transcript(
     named = [lab for lab in labels if not lab.anonymous]
     caps = sum(1 for lab in named if lab.label.isupper()) > len(named) / 2
     chrome_total = 0
-    if opening:
-        chosen = [lines[i] for i in range(opening[0], opening[-1] + 1)]
+    for section in _sections(lines, opening):  # topic headings divide the opening
+        chosen = [lines[i] for i in range(section[0], section[-1] + 1)]
         text = join_text(view, chosen, wrapped)
         turn = Turn(
             None,
@@ -188,8 +210,9 @@ def parse_transcript(
     )
     officials = set()
     briefer = _briefer(haystack.split("\n", 1)[0], header_text)
-    if result.turns and result.turns[0].speaker is None and briefer:
-        result.turns[0].speaker = briefer  # the unlabelled opening: who gives the briefing
+    for turn in result.turns:
+        if turn.speaker is None and briefer:
+            turn.speaker = briefer  # the unlabelled opening: who gives the briefing
     # Only the questions carry a label ('Q.' then the answer, unlabelled): each question ends
     # at its question mark, and the lines after it are the answer of the one official.
     questions_only = len(labels) >= 2 and all(lab.anonymous for lab in labels)
