@@ -10,7 +10,15 @@ import dataclasses
 import re
 
 from .article import is_heading, paragraphs, parse_article
-from .dates import clean_title, dateline, find_date, is_event_title, parse_date, place_from_line
+from .dates import (
+    clean_title,
+    dateline,
+    find_date,
+    is_event_title,
+    opens_with_event,
+    parse_date,
+    place_from_line,
+)
 from .language import detect_language
 from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
@@ -121,6 +129,8 @@ def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
         ):
             return "transcript"
     distinct = {re.sub(r"\W+", " ", lab.label).lower() for lab in labels}
+    if sum(1 for lab in labels if lab.dot_dash) >= 2:
+        return "transcript"  # 'Moderadora.-', 'Ministro.-': no headline is printed that way
     if len(labels) >= 3 and len(distinct) >= 2:
         return "transcript"
     if labels and len(_DOUBLE_MARKS.findall(view)) < 2:
@@ -202,7 +212,11 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
                 break
     if title is None:  # 'Regular Press Briefing by …' below menus and banners
         title = next(
-            (clean_title(t) for t in texts if is_event_title(t) and 3 <= len(t.split()) <= 40),
+            (
+                clean_title(t)
+                for t in texts
+                if (is_event_title(t) or opens_with_event(t)) and 3 <= len(t.split()) <= 60
+            ),
             None,
         )
     for text in list(texts):

@@ -137,6 +137,19 @@ def is_event_title(text: str) -> bool:
     return bool(_EVENT.search(text)) and not text.rstrip().endswith((".", "?", "!"))
 
 
+def opens_with_event(text: str) -> bool:
+    """'Conferencia de prensa de Bruno …, el 18 de marzo de 2009.': a title that reads as a
+    sentence, since it names the event first (and a date or a 'by/de/of')."""
+    start = _EVENT.search(text[:60])
+    return (
+        bool(start)
+        and not text[: start.start()].strip(" \t(").split()[3:]
+        and (
+            find_date(text) is not None or bool(re.search(r"\b(?:by|of|de|del|von|du|des)\b", text))
+        )
+    )
+
+
 def place_from_line(text: str) -> str | None:
     """A header line that names a place ('Moscow', 'Aboard Air Force One', 'Washington, D.C.')."""
     line = text.strip().rstrip(".")

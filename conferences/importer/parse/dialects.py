@@ -42,8 +42,8 @@ _NAME_LABEL = re.compile(
     r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
-    # 'SecState Blinken::' (a doubled colon)
-    r"[ \t]*[:：]{1,2}(?=[ \t]|$)"
+    # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
+    r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$|[^\W\d_¿¡]))"
 )
 # A note or an affiliation printed after a name in a label, or a post after a bar.
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
@@ -85,6 +85,7 @@ class Label:
     anonymous: bool
     answer_label: bool = False
     note: str | None = None
+    dot_dash: bool = False  # 'Portavoz.-': the Spanish transcripts' mark, never a headline's
 
 
 def _valid_name(name: str) -> bool:
@@ -162,7 +163,8 @@ def _make(
     text_start = pos if rest and not _TIMESTAMP.match(rest) else None
     groups = match.groupdict()
     note = groups.get("note") or groups.get("affiliation")
-    return Label(index, label, line.start, text_start, anonymous, answer, note)
+    dot_dash = bool(re.search(r"\.[ \t]?[-–]$", match.group(0).rstrip()))
+    return Label(index, label, line.start, text_start, anonymous, answer, note, dot_dash)
 
 
 def without_note(label: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import is_event_title
+from .dates import is_event_title, opens_with_event
 from .dialects import Label, describe, find_labels, standalone_labels, without_note
 from .names import (
     CONNECTORS,
@@ -37,6 +37,8 @@ def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
             kept.append(label)
         elif len(lines[i - 1].text) < 40 and not lines[i - 1].text.endswith((",", "-")):
             kept.append(label)  # under a short header line ('Freitag, 14. Juli 2023')
+        elif label.dot_dash and lines[i - 1].text.endswith((".", "?", "!", "…", ":")):
+            kept.append(label)  # 'Sr. Verhofstadt.-' after a full stop, in a page without gaps
     return kept
 
 
@@ -101,7 +103,7 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
         prose = _is_prose(text, 4 if picked else 8)  # a short paragraph inside the opening
         if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not prose:
             break
-        if EDITORIAL.search(text):
+        if EDITORIAL.search(text) or opens_with_event(text):
             break
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
