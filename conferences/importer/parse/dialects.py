@@ -45,6 +45,9 @@ _NAME_LABEL = re.compile(
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
     r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$|[^\W\d_¿¡]))"
 )
+# 'CL          Hello and welcome …' (the WHO's transcripts): a speaker's initials, then a run
+# of spaces; kept only when the document prints two or more of them
+_INITIALS_LABEL = re.compile(r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=\S)")
 # A note or an affiliation printed after a name in a label, or a post after a bar.
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
@@ -86,6 +89,7 @@ class Label:
     answer_label: bool = False
     note: str | None = None
     dot_dash: bool = False  # 'Portavoz.-': the Spanish transcripts' mark, never a headline's
+    initials: bool = False  # 'CL   Hello …': initials and a run of spaces
 
 
 def _valid_name(name: str) -> bool:
@@ -138,6 +142,10 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
                     continue
             return _make(line, view, index, match, anonymous, answer, skip)
     match = _NAME_LABEL.match(raw)
+    if not match and _INITIALS_LABEL.match(raw):
+        label = _make(line, view, index, _INITIALS_LABEL.match(raw), False, False, skip)
+        label.initials = True
+        return label
     if not match or not _valid_name(match.group("name")):
         return None
     anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
@@ -204,6 +212,8 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
         ),
         None,
     )
+    if sum(1 for label, _ in found if label.initials) < 2:
+        found = [(label, line) for label, line in found if not label.initials]
     named = [label.label for label, _ in found if not label.anonymous and not label.answer_label]
     caps = sum(1 for text in named if text.isupper()) > len(named) / 2
     kept = []

@@ -326,3 +326,12 @@ def _nominative(name: str) -> str:
         out.append(word)
     prefix = re.sub(r"\s+", "", initials.group(1)) + " " if initials else ""
     return prefix + " ".join(out)
+
+
+def name_for_initials(initials: str, text: str) -> str | None:
+    """The one name in the text whose words start with these initials ('TAG' -> 'Tedros
+    Adhanom Ghebreyesus', 'CL' -> 'Christian Lindmeier'), or None."""
+    word = r"[a-z\u00e0-\u024f'’]+(?:-[A-Z]?[a-z\u00e0-\u024f'’]+)*"
+    pattern = r"\b" + r"[ \t]+".join(f"{letter}{word}" for letter in initials) + r"\b"
+    found = {m.group(0) for m in re.finditer(pattern, text)}
+    return found.pop() if len(found) == 1 else None

@@ -255,7 +255,8 @@ _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _CHROME_START = re.compile(
     r"^(?:also read|read also|read more|more from|related(?: articles| posts| stories)?|see also|"
     r"advertisement|sponsored|share this|share on|follow us|subscribe|sign up|log ?in|skip to|"
-    r"leave a (?:comment|reply)|click here|download|tags?|filed under|posted in|categories)\b",
+    r"leave a (?:comment|reply)|click here|download|tags?(?=\s*:|\s*$)|filed under|posted in|"
+    r"categories)\b",
     re.IGNORECASE,
 )
 _CHROME_WORDS = re.compile(

@@ -14,6 +14,7 @@ from .names import (
     fuller_name,
     is_post_only,
     is_title_word,
+    name_for_initials,
     post_holders,
 )
 from .records import Turn
@@ -227,6 +228,10 @@ def parse_transcript(
             chosen = _cut_footer(chosen)
         info = describe(label, caps)
         speaker = info.speaker
+        if label.initials:
+            if label.label not in fuller:
+                fuller[label.label] = name_for_initials(label.label, haystack)
+            speaker = fuller[label.label] or speaker
         post, named = _post_and_name(label)
         if post and named and info.official:
             holder_of.setdefault(post, speaker)
@@ -299,7 +304,7 @@ def parse_transcript(
         if speaker and not info.anonymous:
             variants = result.speakers.setdefault(speaker, [speaker])
             printed = without_note(label.label)
-            for variant in (printed, info.speaker):
+            for variant in (printed, None if label.initials else info.speaker):
                 if variant and variant not in variants and not is_post_only(variant):
                     variants.append(variant)
     if not officials and any(label.answer_label for label in labels):
