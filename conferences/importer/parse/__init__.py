@@ -7,6 +7,7 @@ turn are the words of that stretch of text (white space aside), never rewritten.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 
 from .article import is_heading, paragraphs, parse_article
@@ -98,7 +99,7 @@ def parse(
         warnings += result.warnings
     title, date, place = _header_facts(view, lines, header, kind)
     if kind == "article":
-        date = date or line_date
+        date = date or line_date or _early_date(lines, body_from)
         place = place or line_place
     if not turns:
         warnings.append("no statements found")
@@ -252,6 +253,23 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
         if tail and not is_title_word(tail.group(1).split()[0]) and not parse_date(tail.group(1)):
             place = tail.group(1)
     return title, date, place
+
+
+def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
+    """An article's date printed near its top, on a line of its own ('Friday, 1 April 2022,
+    14:30', '11.01.2014 - Update : 11.01.2014') or opening a line (a store's 'date 2022-02-20'
+    prefix): the day of the report, when no header or dateline gave one."""
+    seen = 0
+    for line in lines[body_from:]:
+        if line.blank:
+            continue
+        seen += 1
+        if seen > 10:
+            break
+        found = find_date(line.text)
+        if found and (len(line.text.split()) <= 12 or found[1] <= 8):
+            return found[0]
+    return None
 
 
 def _only_date(text: str) -> bool:

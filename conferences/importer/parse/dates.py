@@ -113,6 +113,10 @@ _SINGLE_PLACE = re.compile(r"^[A-Z][a-z\u00e0-\u024f'’\-]+(?: [A-Z][a-z\u00e0-
 
 
 # A line that starts like the name of an event, or says who gave it, is a title, not a place.
+_PLACE_CONNECTORS = {
+    "of", "the", "de", "du", "des", "la", "le", "del", "di", "von", "der", "am", "at", "in",
+    "on", "en", "and", "y", "et", "und", "room", "hall", "house",
+}  # fmt: skip
 _TITLE_LIKE = re.compile(
     r"^(?:(?:daily|regular|joint|special|weekly|background)\s+)*(?:press\s+|media\s+)?"
     r"(?:briefing|conference|remarks|statement|transcript|readout|interview|answers|speech|"
@@ -169,6 +173,9 @@ def place_from_line(text: str) -> str | None:
         return None
     if re.search(r"\d", line) and not _PLACE_WORDS.search(line):
         return None
+    lower = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", line) if w[:1].islower()]
+    if len([w for w in lower if w not in _PLACE_CONNECTORS]) >= 2 and not _PLACE_START.match(line):
+        return None  # 'Altaran ministry rejects report …': a headline, not a room or a city
     if _PLACE_START.match(line) or _PLACE_WORDS.search(line):
         return line if not line.endswith("D.C") else line + "."
     if _CITY_COUNTRY.match(line):
