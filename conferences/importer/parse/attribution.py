@@ -17,7 +17,9 @@ from .lexicon import (
     BEFORE_QUOTE_SOURCES,
     DASHES,
     FUNCTION_WORDS,
+    NOT_VERBS,
     OTHER_PRONOUNS,
+    PAST_TENSE,
     REPORT_VERBS,
     ROLE_LOWER,
     SKIP_BETWEEN,
@@ -197,13 +199,21 @@ def _np_token(word: str) -> bool:
 
 
 def _is_verb(word: str) -> bool:
-    return word.lower() in SPEECH_VERBS
+    low = word.lower()
+    return low in SPEECH_VERBS or (
+        re.fullmatch(PAST_TENSE, low) is not None and low not in NOT_VERBS
+    )
 
 
 def _collect_back(toks: list[tuple[str, int]], j: int) -> tuple[list[str], int]:
     """Noun-phrase words ending at token j, and the index just before them."""
     words: list[str] = []
-    while j >= 0 and _np_token(toks[j][0]) and len(words) < 10:
+    while (
+        j >= 0
+        and _np_token(toks[j][0])
+        and toks[j][0].lower() not in FUNCTION_WORDS  # not 'Y concluyó:'
+        and len(words) < 10
+    ):
         words.insert(0, toks[j][0])
         j -= 1
         if (
@@ -373,8 +383,9 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         for word, _ in toks:
             if word.lower() == "according":
                 break
-            if _np_token(word) and not _is_verb(word):
-                subject.append(word)
+            if _np_token(word) and not _is_verb(word) and word.lower() not in FUNCTION_WORDS:
+                subject.append(word)  # not 'Tras ello, enunció:' nor 'Y concluyó:'
+
             else:
                 break
         while subject and subject[-1].lower() in ("and", "of", "the"):

@@ -39,14 +39,31 @@ SPEECH_VERBS = {
     "fuhr", "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
+    # Italian (passato remoto, and the participle after 'ha'), Polish, more Russian
+    "disse", "dichiarato", "detto", "spiegato", "aggiunto", "sottolineato", "affermato",
+    "ribadito", "precisato", "osservato", "commentato", "risposto", "concluso", "annunciato",
+    "powiedział", "powiedziała", "dodał", "dodała", "podkreślił", "podkreśliła", "stwierdził",
+    "stwierdziła", "zaznaczył", "zaznaczyła", "oświadczył", "oświadczyła", "mówił", "mówiła",
+    "zapytał", "zapytała", "odpowiedział", "odpowiedziała", "ocenił", "oceniła",
+    "заметил", "заметила", "напомнил", "напомнила", "уточнил", "уточнила", "констатировал",
+    "констатировала", "признал", "признала", "предупредил", "предупредила", "выразил",
+    "выразила", "говорит", "говорил", "говорила", "считают", "передает", "цитирует",
 }
+# Third-person past tenses of Spanish, Italian and Portuguese reporting verbs end alike
+# ('respondió', 'concluyó', 'dichiarò', 'afirmou'): a word of that shape in an attribution's
+# place reads as a verb, these few words that share the shape aside.
+PAST_TENSE = r"[^\W\d_]{3,}(?:ó|ò|ou)"
+NOT_VERBS = {"però", "perciò", "ciò", "può", "farò", "sarò", "avrò", "dominó", "capó", "sou"}
 # 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
 AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo"}
 # The same before a quote: 'según Albares sigue siendo el «principal foco de preocupación»'
 BEFORE_QUOTE_SOURCES = AFTER_QUOTE_SOURCES - {"so", "segundo"}
 DASHES = {",", ";", ":", "—", "–"}  # punctuation between a closing quote and its verb
 # Articles before a post ('sagte die Ministerin', 'a déclaré le ministre'), like 'the'
-ARTICLES = {"the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los"}
+ARTICLES = {
+    "the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los", "las",
+    "un", "una", "uno", "il", "lo", "gli", "une", "ein", "eine", "einen",
+}  # fmt: skip
 # 'a-t-il déclaré', 'sagte er': pronouns that refer back to the last person named
 OTHER_PRONOUNS = {"er", "sie", "il", "elle", "a-t-il", "a-t-elle", "он", "она"}
 REPORT_VERBS = SPEECH_VERBS - {
@@ -129,4 +146,20 @@ FUNCTION_WORDS = {
     "desde",
     "durante",
     "según",
+    # conjunctions that open a sentence before a verb ('Y concluyó:', 'Poi ha aggiunto:')
+    "y",
+    "e",
+    "luego",
+    "después",
+    "entonces",
+    "ma",
+    "poi",
+    "et",
+    "puis",
+    "dann",
+    "oraz",
+    "и",
+    "но",
+    "затем",
+    "потом",
 }  # fmt: skip
