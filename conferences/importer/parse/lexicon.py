@@ -40,7 +40,7 @@ SPEECH_VERBS = {
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
     # Italian (passato remoto, and the participle after 'ha'), Polish, more Russian
-    "disse", "dichiarato", "detto", "spiegato", "aggiunto", "sottolineato", "affermato",
+    "dichiarato", "detto", "spiegato", "aggiunto", "sottolineato", "affermato",
     "ribadito", "precisato", "osservato", "commentato", "risposto", "concluso", "annunciato",
     "powiedział", "powiedziała", "dodał", "dodała", "podkreślił", "podkreśliła", "stwierdził",
     "stwierdziła", "zaznaczył", "zaznaczyła", "oświadczył", "oświadczyła", "mówił", "mówiła",
