@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from .attribution import (
     Names,
+    is_verb,
     after_attribution,
     before_attribution,
     leading_person,
     sentence_subjects,
 )
 from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
+from .names import post_holders
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_time_line
 
@@ -96,12 +98,15 @@ def parse_article(
 ) -> ArticleResult:
     result = ArticleResult()
     names = Names(haystack)
+    holders = set(post_holders(haystack))
+    # a live blog's quotes with no attribution: the one person the text names with a post
+    default_speaker = default_speaker or (next(iter(holders)) if len(holders) == 1 else None)
     unattributed = 0
     said_by: dict[str, str] = {}  # a quote's words -> who they are attributed to in the text
     guessed: list[tuple[str, Turn]] = []
     for number, group in enumerate(groups):
         text = " ".join(line.text for line in group)
-        if is_chrome(text) or is_time_line(text) or is_heading(text):
+        if is_chrome(text) or is_time_line(text) or is_heading(text) or _quote_heading(text):
             continue
         para = make_paragraph(view, group, dateline_skip if number == 0 else 0)
         s = para.text
@@ -178,6 +183,24 @@ def parse_article(
         k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
     }
     return result
+
+
+def _quote_heading(text: str) -> bool:
+    """'«L'Italia presenterà una strategia»' or 'Groenlandia: «Non credo a un intervento»' on
+    its own line: a live blog's subheading made of a quote, not a statement (the words recur in
+    the entry below it, or stand for it)."""
+    if len(text.split()) > 16:
+        return False
+    spans = find_quotes(text)
+    if len(spans) != 1 or spans[0].open_mark is None or spans[0].close_mark is None:
+        return False
+    span = spans[0]
+    before, after = text[: span.open_mark].strip(), text[span.close_mark + 1 :].strip()
+    if after or (before and not re.fullmatch(r"[^\W\d_][\w'’\-]*(?: [\w'’\-]+)?:", before)):
+        return False  # only a topic may stand before it ('Groenlandia:'), not 'Kessel said:'
+    if before and any(is_verb(word) for word in before.rstrip(":").split()):
+        return False
+    return text[span.end - 1] not in ".!?…"
 
 
 def _same_words(text: str) -> str:

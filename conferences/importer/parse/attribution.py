@@ -198,7 +198,7 @@ def _np_token(word: str) -> bool:
     return word[:1].isupper() or word.lower() in ROLE_LOWER or word.lower() in ("of", "and")
 
 
-def _is_verb(word: str) -> bool:
+def is_verb(word: str) -> bool:
     low = word.lower()
     return low in SPEECH_VERBS or (
         re.fullmatch(PAST_TENSE, low) is not None and low not in NOT_VERBS
@@ -317,7 +317,7 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
         dialogue = mark in "—–" and first and word[:1].islower()  # '— …, — уточнил Веденин'
-        if not _is_verb(word) and not dialogue:
+        if not is_verb(word) and not dialogue:
             continue
         if word.lower() == "according":
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
@@ -364,7 +364,7 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             if rest and not _is_source(rest):
                 return rest, True
             continue
-        if not _is_verb(word):
+        if not is_verb(word):
             continue
         seen = True
         if word.lower() == "according":
@@ -383,7 +383,7 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         for word, _ in toks:
             if word.lower() == "according":
                 break
-            if _np_token(word) and not _is_verb(word) and word.lower() not in FUNCTION_WORDS:
+            if _np_token(word) and not is_verb(word) and word.lower() not in FUNCTION_WORDS:
                 subject.append(word)  # not 'Tras ello, enunció:' nor 'Y concluyó:'
 
             else:

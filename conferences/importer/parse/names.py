@@ -245,7 +245,8 @@ _POSTS = (
     # the same posts in the other languages of the briefings we meet
     r"porte-parole|ministre|président|présidente|secrétaire|sprecher|sprecherin|"
     r"außenministerin|außenminister|bundeskanzler|bundeskanzlerin|ministerin|portavoz|"
-    r"ministro|ministra|canciller|министр|президент|представитель"
+    r"ministro|ministra|canciller|министр|президент|представитель|presidente|presidenta|"
+    r"vocero|vocera|portavoce|sottosegretario|rzecznik|rzeczniczka|prezydent|premier"
 )
 
 
@@ -263,9 +264,11 @@ def post_holders(text: str, post: str | None = None) -> list[str]:
     'Spokesperson Ilse Marwick', 'Foreign Minister Dario Kessel'. `post` narrows the posts."""
     posts = re.escape(post) if post else _POSTS
     person = rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    # 'presidente del Consiglio Giorgia Meloni': what the post is of, between post and name
+    of = r"(?:[ \t]+(?:del|della|de|di|du|des)[ \t]+[A-Z][\w\-]+(?:[ \t]+[A-Z][\w\-]+)??)?"
     patterns = (
         # 'High Representative/Vice-President Josep Borrell': posts joined by a slash
-        rf"(?<![\w\-])(?i:{posts})(?:/[\w\-]+)?[ \t]+{person}",
+        rf"(?<![\w\-])(?i:{posts})(?:/[\w\-]+)?{of}[ \t]+{person}",
         rf"{person},[ \t]+(?:the[ \t]+)?(?:(?i:deputy|chief|official|acting|senior|principal|"
         rf"press|foreign|prime)[ \t]+)?(?i:{posts})\b",
     )
