@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 from .attribution import (
     Names,
-    is_verb,
     after_attribution,
     before_attribution,
+    is_verb,
     leading_person,
     sentence_subjects,
 )
-from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
 from .names import post_holders
+from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
 from .records import Turn
 from .text import PAD, Line, artifacts, is_chrome, is_time_line
 
