@@ -198,6 +198,26 @@ def _np_token(word: str) -> bool:
     return word[:1].isupper() or word.lower() in ROLE_LOWER or word.lower() in ("of", "and")
 
 
+_AUXILIARIES = {"a", "ont", "avait", "avaient", "ha", "hanno", "aveva"}
+
+
+def _verb_at(toks: list[tuple[str, int]], k: int) -> bool:
+    """A reporting verb at token k, or a past participle after its auxiliary within four
+    words: 'a regretté', 'a de son côté regretté', 'ha ribadito'."""
+    word = toks[k][0].lower()
+    if is_verb(word):
+        return True
+    if not re.search(r"(?:é|ée|és|ées|ato|ata|uto|ito)$", word) or len(word) < 4:
+        return False
+    for back in range(k - 1, max(-1, k - 5), -1):
+        previous = toks[back][0]
+        if previous in ",;:()" or previous.startswith(MASK):
+            return False
+        if previous.lower() in _AUXILIARIES:
+            return True
+    return False
+
+
 def is_verb(word: str) -> bool:
     low = word.lower()
     return low in SPEECH_VERBS or (
@@ -234,7 +254,7 @@ def _backward_np(toks: list[tuple[str, int]], k: int) -> list[str]:
     j = k - 1
     while j >= 0:
         word = toks[j][0].lower()
-        if word in SKIP_BETWEEN:
+        if word in SKIP_BETWEEN or word in _AUXILIARIES:  # "Le Drian a ironisé"
             j -= 1
         elif word in _WHEN:
             j -= 2 if j > 0 and toks[j - 1][0].lower() in ("on", "last", "this") else 1
@@ -317,7 +337,7 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
         dialogue = mark in "—–" and first and word[:1].islower()  # '— …, — уточнил Веденин'
-        if not is_verb(word) and not dialogue:
+        if not _verb_at(toks, k) and not dialogue:
             continue
         if word.lower() == "according":
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
@@ -364,7 +384,7 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             if rest and not _is_source(rest):
                 return rest, True
             continue
-        if not is_verb(word):
+        if not _verb_at(toks, k):
             continue
         seen = True
         if word.lower() == "according":
@@ -388,8 +408,11 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
 
             else:
                 break
-        while subject and subject[-1].lower() in ("and", "of", "the"):
-            subject.pop()
+        while subject and (
+            subject[-1].lower() in ("and", "of", "the") or subject[-1] in _AUXILIARIES
+        ):
+            subject.pop()  # 'Nasser Bourita a de son côté regretté': not 'Bourita a'
+
         if subject and (subject[0][:1].isupper()) and not _is_source(subject):
             return subject, True
     return None, seen

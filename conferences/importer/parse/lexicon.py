@@ -162,4 +162,12 @@ FUNCTION_WORDS = {
     "но",
     "затем",
     "потом",
+    # prepositions that open a sentence ('Concernant le conflit, les deux ministres ont …')
+    "concernant",
+    "quant",
+    "pendant",
+    "avant",
+    "durant",
+    "riguardo",
+    "respecto",
 }  # fmt: skip
