@@ -18,6 +18,7 @@ from .names import (
     ROLE_LABELS,
     is_outlet,
     is_post,
+    is_title_word,
     label_name,
 )
 from .text import Line, is_chrome
@@ -99,7 +100,9 @@ def _valid_name(name: str) -> bool:
         # side of a single comma; anything else with a comma is prose
         # ('PRESIDENTA DE MÉXICO, CLAUDIA SHEINBAUM PARDO': a post that names its country)
         parts = name.split(",")
-        if len(parts) != 2 or not any(is_post(part) for part in parts):
+        if len(parts) != 2 or not any(
+            is_post(part) or (n and is_outlet(part, False)) for n, part in enumerate(parts)
+        ):  # 'Harry Horton, Feature Story News (FSN)': a journalist and the outlet
             return False
         name = name.replace(",", " ")
     tokens = name.split()
@@ -114,8 +117,8 @@ def _valid_name(name: str) -> bool:
     for token in tokens:
         if token.lower() in CONNECTORS or token.isdigit():
             continue
-        if not token[:1].isupper():
-            return False
+        if not token[:1].isupper() and not (is_title_word(token) and token.isalpha()):
+            return False  # ('Le Premier ministre :' prints its post in lower case)
     return not re.search(r"https?|www\.", name)
 
 
@@ -323,6 +326,11 @@ def describe(label: Label, caps_document: bool) -> LabelInfo:
         return LabelInfo(None, True, None, False)
     if label.answer_label:
         return LabelInfo(None, False, None, True)
+    name, _, outlet = bare.partition(",")
+    if outlet and is_outlet(outlet.strip(), False) and not is_outlet(name, False):
+        # 'Harry Horton, Feature Story News (FSN)': a named journalist and the outlet
+        outlet = re.sub(r"\s*\([^()]*\)", "", outlet).strip()
+        return LabelInfo(label_name(name), False, outlet, False)
     if is_outlet(bare, caps_document):
         return LabelInfo(None, True, bare, False)
     affiliated = label.label.endswith("]") or " | " in label.label

@@ -295,7 +295,12 @@ def is_chrome(text: str) -> bool:
         return True
     if _BYLINE.match(text) and len(words) <= 12:
         return True
-    if len(_CRUMB_SEP.findall(text)) >= 2 and text[-1] not in ".?!":
+    if (
+        len(_CRUMB_SEP.findall(text)) >= 2
+        and text[-1] not in ".?!"
+        and len(words) <= 25
+        and not re.search(r"\w[.?!]\s+\w", text)  # no sentence ends inside breadcrumbs
+    ):
         return True
     if re.match(r"^[\w'’ \-]{1,40}\s\|\s", text) and text[-1] not in ".?!":
         return True
