@@ -453,6 +453,10 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     """The person a sentence opens with ('Altara's foreign minister Amira Haddan was …'), so
     that a 'she said' in the next sentence refers to her."""
     toks = tokens(m[start : min(end, start + 300)], start)
+    if toks and toks[0][0].lower() in _OPENERS:
+        # 'At the joint press conference, Jaishankar called for …': the subject after the comma
+        comma = next((n for n, (w, _) in enumerate(toks[:12]) if w == ","), None)
+        toks = toks[comma + 1 :] if comma is not None else []
     words: list[str] = []
     for word, _ in toks:
         if not _np_token(word) or word.startswith(MASK):
@@ -460,4 +464,13 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
         words.append(word)
     if not words or any(w.lower() in ("and", "or") for w in words):
         return None
+    if len(words) == 1 and _is_name_word(words[0]) and len(toks) > 1 and toks[1][0][:1].islower():
+        return words  # 'Jaishankar called for …': a surname, which the resolver may know
     return _name_run(words) or None
+
+
+# Words that open a sentence with a phrase before its subject ('At the press conference, …')
+_OPENERS = {
+    "at", "in", "on", "after", "during", "before", "speaking", "addressing", "asked", "earlier",
+    "later", "meanwhile", "separately", "responding", "answering", "replying", "following",
+}  # fmt: skip

@@ -34,6 +34,9 @@ TITLE_WORDS = {
     "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.", "presidential",
     "bk", "bm", "bpr",  # Bundeskanzler, Bundesminister, Bundespräsident
     "moderator", "interpreter",
+    # the nouns of long posts: 'High Representative for Foreign Affairs and Security Policy'
+    "policy", "relations", "cooperation", "development", "commission", "committee", "union",
+    "nations", "agency", "european", "parliament", "assembly",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
@@ -203,7 +206,7 @@ def fuller_name(surname: str, haystack: str) -> str | None:
     if len(surname) < 2 or not surname[:1].isupper():
         return None
     pattern = re.compile(
-        r"(?<![\w.])([A-Z][a-z\u00e0-\u024f][\w'’\-]*|[A-Z]\.)"
+        r"(?<![\w.])([A-Z][a-z\u00e0-\u024f][\w'’\-]*|[A-Z]\.|(?![AI]\s)[A-Z](?=[ \t]))"
         r"(?:[ \t\u00a0]+([A-Z]\.|[A-Z][a-z]+))?"
         r"[ \t\u00a0\n]+" + re.escape(surname) + r"\b"
     )
