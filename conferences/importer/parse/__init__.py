@@ -52,7 +52,11 @@ def parse(
         lines[i] = Line(lines[i].start, lines[i].start, "")
     wrapped = is_wrapped(lines[body_from:])
     labels = body_labels(lines, view.text, wrapped, body_from)
-    monologue = monologue_speaker(lines, body_from) if not labels and kind != "article" else None
+    monologue = (
+        monologue_speaker(lines, body_from, _front_titles(view.front_matter))
+        if not labels and kind != "article"
+        else None
+    )
     if monologue and kind == "auto" and not _reported(view.text):
         kind = "transcript"
         warnings.append("kind detected: transcript (one speaker, no labels)")
@@ -73,7 +77,9 @@ def parse(
     if kind == "transcript" and monologue:
         after, speaker, fidelity = monologue
         result = parse_monologue(view.text, lines, wrapped, after, speaker, fidelity)
-        header = list(range(body_from, after + 1))
+        first = result.turns[0].start if result.turns else len(view.text)
+        # the header runs to the first paragraph ('Garden Room, Ministry …' under the title)
+        header = [i for i in range(body_from, len(lines)) if lines[i].end <= first]
         turns, speakers = result.turns, result.speakers
         line_place = line_date = None
     elif kind == "transcript":

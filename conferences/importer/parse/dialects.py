@@ -191,7 +191,7 @@ def is_headline(label: Label, line: Line) -> bool:
     if not rest:
         return False
     words = rest.split()
-    if re.search(r"[a-z]{3,}[.?!]\s+[A-Z]", rest):  # not 'U.S. Will', 'Gen. Milley'
+    if re.search(r"[a-z]{3,}[.?!]\s+[(\"“]?[A-Z]", rest):  # not 'U.S. Will', 'Gen. Milley'
         return False  # a sentence ends inside: speech cut by a line wrap, not a title
     return rest[-1] not in '.?!…"”’»)—–-:;,' and len(words) <= 16
 

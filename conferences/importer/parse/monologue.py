@@ -21,11 +21,17 @@ _PREAMBLE = re.compile(
 )
 
 
-def monologue_speaker(lines: list[Line], body_from: int) -> tuple[int, str, str] | None:
+def monologue_speaker(
+    lines: list[Line], body_from: int, titles: list[str] | tuple[str, ...] = ()
+) -> tuple[int, str, str] | None:
     """A text with no label at all may be one person's briefing, named in its header: 'The
     following is a near-verbatim transcript of today's noon briefing by Lorenzo Avila,
     Spokesman for …', 'Remarks by Foreign Minister Ilse Marwick'. (line of that sentence,
     speaker, fidelity), or None."""
+    for title in titles:  # a front matter's 'Remarks as Prepared for Delivery by …'
+        named = list(dict.fromkeys(post_holders(title))) if _PREAMBLE.search(title) else []
+        if len(named) == 1:
+            return body_from - 1, named[0], "verbatim"
     seen = 0
     for i in range(body_from, len(lines)):
         text = lines[i].text
@@ -55,7 +61,10 @@ def parse_monologue(
         ends = line is None or line.blank or not wrapped
         if line is not None and not line.blank:
             text = line.text
-            heading = len(text.split()) <= 12 and text[-1] not in '.?!…"”’»:;,)'
+            alone = not wrapped or (
+                (i == 0 or lines[i - 1].blank) and (i + 1 == len(lines) or lines[i + 1].blank)
+            )  # a short line inside a wrapped paragraph is no heading
+            heading = alone and len(text.split()) <= 12 and text[-1] not in '.?!…"”’»:;,)'
             if is_chrome(text) or is_time_line(text) or is_stage_direction(text) or heading:
                 line = None  # not speech: ends the paragraph before it
             else:

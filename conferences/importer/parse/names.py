@@ -243,6 +243,7 @@ def _too_different(first: str, second: str) -> bool:
 _NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Z]?[a-z\u00e0-\u024f'’]+)*"
 _POSTS = (
     r"spokesperson|spokesman|spokeswoman|minister|secretary|president|ambassador|chancellor|"
+    r"first lady|"
     r"premier|envoy|governor|director|commissioner|representative|secretary-general|"
     r"director-general|coordinator|adviser|advisor|chair|chairman|chairwoman|"
     # the same posts in the other languages of the briefings we meet
