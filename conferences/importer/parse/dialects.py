@@ -254,6 +254,7 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
     when it is a question word, or a name-shaped line that recurs, and each is followed by
     prose; the document must hold at least three such lines, of at least two labels."""
     candidates = []
+    ruled: list[int] = []
     for index, line in enumerate(lines[:-1]):
         if line.blank:
             continue
@@ -280,6 +281,17 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
         note = match.group("note") or match.group("affiliation") or post.strip() or None
         anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
         candidates.append((index, line, text if bar else shown, anonymous, note))
+        previous = next((lines[j] for j in range(index - 1, -1, -1) if not lines[j].blank), None)
+        if previous and not re.search(r"[^\W_]", previous.text) and shown.isupper():
+            ruled.append(index)  # '---' then 'PRESIDENTE ANDRÉS …': a speaker under a rule
+    if ruled and all(c[0] in ruled or c[3] for c in candidates if c[0] >= ruled[0]):
+        # a document whose speakers each stand in capitals under a rule: every one of them,
+        # once is enough (a ceremony with one speech)
+        return [
+            Label(index, shown, line.start, None, anonymous, False, note)
+            for index, line, shown, anonymous, note in candidates
+            if index in ruled or anonymous
+        ]
     counts = Counter(_key(shown) for _, _, shown, _, _ in candidates)
     recurring = [c for c in candidates if counts[_key(c[2])] >= 2]
     # A name printed once takes the form of the recurring ones ('Name | post', 'Name (AA)')
