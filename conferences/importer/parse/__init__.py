@@ -250,8 +250,10 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
             and (not place or place not in text)
         ):
             title = clean_title(text)
-    if title and date is None:
-        date = parse_date(title)
+    if title and (date is None or kind == "transcript"):
+        # a date in the event's title beats a page's date ('Sunday, May 19, 2024' in the
+        # menus above 'The 17th Regular Press Conference (15th October, 2020)')
+        date = parse_date(title) or date
     if title and place is None:
         tail = re.search(
             r",\s*([A-Z][a-z\u00e0-\u024f'’\-]+(?: [A-Z][a-z\u00e0-\u024f'’\-]+)?)$", title

@@ -173,6 +173,8 @@ def place_from_line(text: str) -> str | None:
         return None
     if re.search(r"\d", line) and not _PLACE_WORDS.search(line):
         return None
+    if _NOT_PLACE.match(line):
+        return None  # 'Search' left of a page's date
     lower = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", line) if w[:1].islower()]
     if len([w for w in lower if w not in _PLACE_CONNECTORS]) >= 2 and not _PLACE_START.match(line):
         return None  # 'Altaran ministry rejects report …': a headline, not a room or a city
@@ -194,7 +196,8 @@ _DATELINE = re.compile(
 
 _NOT_PLACE = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|updated|published|posted|"
-    r"last updated|date|dated|on)$|^(?:" + "|".join(MONTHS) + r")\b",
+    r"last updated|date|dated|on|search|menu|home|login|log in|share|print|subscribe|"
+    r"newsletter|feedback|contact|sitemap)$|^(?:" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
 _PLACE_COMMA = re.compile(r"^(?P<place>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,2}),[ \t]+")

@@ -40,7 +40,9 @@ _A_LABEL = re.compile(
     r"|(?P<r_label>R)[ \t]+[-–—][ \t]+)"  # 'R - ' only beside 'Q - '
 )
 _NAME_LABEL = re.compile(
-    r"^(?P<label>(?P<name>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,6})"
+    # a number before a question's label: '1. VnExpress:', '2) TG&VN:'
+    r"^(?:\d{1,2}[.)][ \t]+(?=[^\W\d_]))?"
+    r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+[\w'’.&\-]+){0,6})"
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
@@ -152,7 +154,12 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
     if not match or not _valid_name(match.group("name")):
         return None
     anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
-    return _make(line, view, index, match, anonymous, False, skip)
+    label = _make(line, view, index, match, anonymous, False, skip)
+    if match.group(0)[:1].isdigit() and "?" in raw[match.end() :]:
+        # '1. VnExpress: … Please comment on this matter?': a numbered question of an outlet
+        label.anonymous = True
+        label.note = label.note or label.label
+    return label
 
 
 def _make(
@@ -334,6 +341,8 @@ class LabelInfo:
 def describe(label: Label, caps_document: bool) -> LabelInfo:
     """What a label says about its speaker."""
     bare = without_note(label.label)
+    if label.anonymous and label.note == label.label:  # '1. VnExpress:', a numbered question
+        return LabelInfo(None, True, bare, False)
     if label.anonymous:
         return LabelInfo(None, True, None, False)
     if label.answer_label:

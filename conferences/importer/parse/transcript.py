@@ -353,8 +353,17 @@ def _post_and_name(label: Label) -> tuple[str | None, bool]:
 
 
 def _answerer(header_text: str, default_speaker: str | None) -> str | None:
-    """Who answers unlabelled: the editor's default speaker, else the briefer."""
-    return default_speaker or _briefer("", header_text)
+    """Who answers unlabelled: the editor's default speaker, else the briefer, else at a
+    ministry's regular briefing that names nobody, its spokesperson (for the editor to name)."""
+    found = default_speaker or _briefer("", header_text)
+    if found is None and _REGULAR_BRIEFING.search(header_text):
+        return "Spokesperson"
+    return found
+
+
+_REGULAR_BRIEFING = re.compile(
+    r"\b(?:regular|daily|weekly)\s+(?:press\s+)?(?:conference|briefing)\b", re.IGNORECASE
+)
 
 
 def _split_answer(chosen: list[Line]) -> list[Line]:
