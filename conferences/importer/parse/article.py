@@ -104,6 +104,7 @@ def parse_article(
     unattributed = 0
     said_by: dict[str, str] = {}  # a quote's words -> who they are attributed to in the text
     guessed: list[tuple[str, Turn]] = []
+    captions = _captions(groups)
     for number, group in enumerate(groups):
         text = " ".join(line.text for line in group)
         if is_chrome(text) or is_time_line(text) or is_heading(text) or _quote_heading(text):
@@ -159,6 +160,8 @@ def parse_article(
                     break
             pos = end
         _fill_unattributed(quote_turns, names, default_speaker, s)
+        if number in captions:
+            continue  # a photo's caption: read for who 'er' is, no statements of its own
         for turn, attributed in quote_turns:
             key = _same_words(turn.text)
             if attributed and turn.speaker:
@@ -183,6 +186,29 @@ def parse_article(
         k: v for k, v in names.variants.items() if any(t.speaker == k for t in result.turns)
     }
     return result
+
+
+_CREDIT = re.compile(
+    r"^\(?(?:quelle|foto|fotos|photo|photos|bild|image|credit|crédit|fuente|fonte|источник|"
+    r"фото)\s*:|(?:\bpic|\bphoto|\bfile photo)\.?\)?$",
+    re.IGNORECASE,
+)
+
+
+def _captions(groups: list[list[Line]]) -> set[int]:
+    """Paragraphs that are a photo's caption: the one above a credit line ('(Quelle: Kay
+    Nietfeld/dpa)', '— Bernama pic'), and the same words printed again elsewhere."""
+    texts = [" ".join(line.text for line in group) for group in groups]
+    found = {
+        n
+        for n in range(len(texts) - 1)
+        if _CREDIT.search(texts[n + 1].strip())
+        and len(texts[n + 1].split()) <= 12
+        and len(texts[n].split()) <= 40  # a caption is short; 'Quelle: BILD' under a whole text
+    }
+    found |= {n for n, text in enumerate(texts) if text.endswith(("— Bernama pic", "pic."))}
+    repeated = {texts[n] for n in found}
+    return found | {n for n, text in enumerate(texts) if text in repeated}
 
 
 def _quote_heading(text: str) -> bool:
@@ -226,6 +252,13 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
     opening = span.open_mark if span.open_mark is not None else span.start
     if len(words.split()) <= 6 and _SCARE.search(s[max(0, opening - 20) : opening]):
         return None, False  # a name or a label in quotes, whoever is named nearby
+    close = span.close_mark
+    if (
+        close is not None
+        and len(words.split()) <= 12
+        and re.match(r"['’]?[^\W\d_]", s[close + 1 :])
+    ):
+        return None, False  # '“Türk Devletleri … Toplantısı”nın': a name with a case ending
     subject = None
     seen_verb = False
     if span.close_mark is not None:

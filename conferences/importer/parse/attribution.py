@@ -398,6 +398,12 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         subject = _backward_np(toks, k)
         if subject and not _is_source(subject):
             return subject, True
+    if not seen and len(toks) >= 2 and toks[-1][0] in ",:":
+        # 'Dışişleri Bakanı Hakan Fidan, "…" diye konuştu', 'Fidan: "…"': the name just before
+        words, _ = _collect_back(toks, len(toks) - 2)
+        run = _name_run(words[-3:]) if words else []
+        if run and words[-len(run) :] == run:
+            return run, True
     if seen:  # 'X accused … and said …': the subject of the sentence
         subject = []
         for word, _ in toks:

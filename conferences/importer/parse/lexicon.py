@@ -36,7 +36,8 @@ SPEECH_VERBS = {
     "destacó", "recordó", "manifestó", "expresó", "defendió", "sostuvo", "agregó",
     "ajoute", "rappelé", "martelé", "lancé", "répondu", "confié",
     "заявив", "сказав", "зазначив", "зазначила", "наголосив", "наголосила", "додав", "додала",
-    "fuhr", "dedi", "söyledi", "belirtti", "açıkladı", "vurguladı", "kaydetti", "ifade",
+    "diye", "konuştu", "ekledi", "dile", "fuhr", "dedi", "söyledi", "belirtti", "açıkladı",
+    "vurguladı", "kaydetti", "ifade",
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
     # Italian (passato remoto, and the participle after 'ha'), Polish, more Russian

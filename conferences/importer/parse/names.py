@@ -45,6 +45,7 @@ TITLE_WORDS = {
     "embajadora", "secretario", "secretaria", "subsecretario", "subsecretaria", "vocero",
     "vocera", "titular", "directora", "gobernador", "gobernadora", "jefe", "jefa",
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
+    "bakan", "bakanı", "dışişleri", "cumhurbaşkanı", "başbakan", "sözcüsü", "sözcü",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
