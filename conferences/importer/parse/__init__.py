@@ -136,7 +136,7 @@ def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
         ):
             return "transcript"
     distinct = {re.sub(r"\W+", " ", lab.label).lower() for lab in labels}
-    if sum(1 for lab in labels if lab.dot_dash) >= 2:
+    if any(lab.ruled for lab in labels) or sum(1 for lab in labels if lab.dot_dash) >= 2:
         return "transcript"  # 'Moderadora.-', 'Ministro.-': no headline is printed that way
     if len(labels) >= 3 and len(distinct) >= 2:
         return "transcript"

@@ -131,7 +131,9 @@ _EVENT = re.compile(
     r"joint statement|press point|"
     # the same events in the languages of the briefings we meet
     r"\w*pressekonferenz|pressebriefing|point de presse|conférence de presse|"
-    r"conferencia de prensa|rueda de prensa|conferenza stampa|брифинг|пресс-конференция)\b",
+    r"conferencia de prensa|rueda de prensa|conferenza stampa|брифинг|пресс-конференция|"
+    r"стенограмма|интервью|выступление|пресс-подход|брифінг|стенограма|інтерв'ю|"
+    r"entrevista coletiva|entrevista|intervista|interview)\b",
     re.IGNORECASE,
 )
 

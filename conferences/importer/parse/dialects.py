@@ -78,6 +78,9 @@ _NOT_LABELS = {
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
     "what's next", "the bottom line", "keep reading", "address", "subjects", "correction",
     "corrections", "clarification", "editor's note", "editors note", "editor’s note",
+    # a login form's fields above the text
+    "name", "password", "username", "login", "имя", "пароль", "логин", "benutzername",
+    "passwort", "mot de passe", "contraseña", "usuario",
 }
 # fmt: on
 
@@ -93,6 +96,7 @@ class Label:
     note: str | None = None
     dot_dash: bool = False  # 'Portavoz.-': the Spanish transcripts' mark, never a headline's
     initials: bool = False  # 'CL   Hello …': initials and a run of spaces
+    ruled: bool = False  # alone under a rule, or 'M. Tomas EKDAHL': a speaker, never a headline
 
 
 def _valid_name(name: str) -> bool:
@@ -251,6 +255,11 @@ _STANDALONE_NAME = re.compile(
     r"^(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,6}(?:,(?:[ \t]+[\w'’.\-]+){1,6})?)"
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,60})\)|\[(?P<affiliation>[^\[\]\n]{1,60})\]))?$"
 )
+# 'M. Mahamadou ISSOUFOU', 'Mme Ilse MARWICK': an honorific, then the surname in capitals
+_HONORIFIC_CAPS = re.compile(
+    r"^(?:M\.|Mme|Mlle|MM\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.|Sra\.|Hr\.|Fr\.)[ \t]+"
+    r"(?:[A-Z][\w'’\-]+[ \t]+){0,3}[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+$"
+)
 # '**Ilse Marwick | Minister of Foreign Affairs**': a bold label with the post after a bar
 _BOLD = re.compile(r"^(?:\*\*|__)(?P<inner>[^*_\n]{1,100})(?:\*\*|__)$")
 
@@ -291,11 +300,13 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
         previous = next((lines[j] for j in range(index - 1, -1, -1) if not lines[j].blank), None)
         if previous and not re.search(r"[^\W_]", previous.text) and shown.isupper():
             ruled.append(index)  # '---' then 'PRESIDENTE ANDRÉS …': a speaker under a rule
+        elif _HONORIFIC_CAPS.match(shown):
+            ruled.append(index)  # 'M. Mahamadou ISSOUFOU' (the Élysée's transcripts)
     if ruled and all(c[0] in ruled or c[3] for c in candidates if c[0] >= ruled[0]):
         # a document whose speakers each stand in capitals under a rule: every one of them,
         # once is enough (a ceremony with one speech)
         return [
-            Label(index, shown, line.start, None, anonymous, False, note)
+            Label(index, shown, line.start, None, anonymous, False, note, ruled=index in ruled)
             for index, line, shown, anonymous, note in candidates
             if index in ruled or anonymous
         ]

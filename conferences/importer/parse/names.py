@@ -148,8 +148,8 @@ def smart_title(word: str) -> str:
     """'PRICE' -> 'Price', "O'BRIEN" -> "O'Brien", 'JEAN-PIERRE' -> 'Jean-Pierre'."""
     if not word.isupper():
         return word
-    parts = re.split(r"([\-'’])", word.lower())
-    out = "".join(part[:1].upper() + part[1:] if part not in "-'’" else part for part in parts)
+    parts = re.split(r"([\-'’.])", word.lower())  # 'Д.МЕДВЕДЕВ' -> 'Д.Медведев'
+    out = "".join(part[:1].upper() + part[1:] if part not in "-'’." else part for part in parts)
     return re.sub(r"^Mc(\w)", lambda m: "Mc" + m.group(1).upper(), out)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from .dates import is_event_title, opens_with_event
+from .dates import find_date, is_event_title, opens_with_event
 from .dialects import Label, describe, find_labels, standalone_labels, without_note
 from .names import (
     CONNECTORS,
@@ -32,14 +33,19 @@ class TranscriptResult:
 def block_start_labels(labels: list[Label], lines: list[Line]) -> list[Label]:
     """In hard-wrapped text a label opens a paragraph: drop those in mid-paragraph."""
     kept = []
+    counts = Counter(label.label for label in labels)
     for label in labels:
         i = label.line_index
         if i == 0 or lines[i - 1].blank or any(k.line_index == i - 1 for k in kept):
             kept.append(label)
         elif len(lines[i - 1].text) < 40 and not lines[i - 1].text.endswith((",", "-")):
             kept.append(label)  # under a short header line ('Freitag, 14. Juli 2023')
-        elif label.dot_dash and lines[i - 1].text.endswith((".", "?", "!", "…", ":")):
-            kept.append(label)  # 'Sr. Verhofstadt.-' after a full stop, in a page without gaps
+        elif (
+            label.dot_dash or label.anonymous or label.answer_label or counts[label.label] > 1
+        ) and lines[i - 1].text.endswith((".", "?", "!", "…", ":", '"', "”")):
+            # 'Sr. Verhofstadt.-', 'Question:', 'Answer:' after a full stop, in a page
+            # without gaps between its paragraphs
+            kept.append(label)
     return kept
 
 
@@ -106,9 +112,17 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
             break
         if EDITORIAL.search(text) or opens_with_event(text):
             break
+        if any(is_event_title(lines[i].text) or _date_line(lines[i].text) for i in block):
+            break  # a header printed without gaps: 'Trend News written interview with …'
+
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
     return picked if words >= 15 else []
+
+
+def _date_line(text: str) -> bool:
+    found = find_date(text)
+    return bool(found) and len(text.split()) <= 6 and found[2] - found[1] >= len(text.strip()) / 2
 
 
 def _sections(lines: list[Line], picked: list[int]) -> list[list[int]]:
