@@ -107,6 +107,8 @@ def parse(
     if kind == "article":
         date = date or line_date or _early_date(lines, body_from)
         place = place or line_place
+    elif date is None:
+        date = _footer_date(lines)
     if not turns:
         warnings.append("no statements found")
     language = detect_language(view.text.replace(PAD, ""))
@@ -250,6 +252,13 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
             and (not place or place not in text)
         ):
             title = clean_title(text)
+    near_title = [n for n, text in enumerate(texts) if title and clean_title(text) == title]
+    for n in near_title[:1]:
+        # the date printed with the event's title, or on the lines under it, beats a blog's
+        # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
+        found = next((find_date(t) for t in texts[n : n + 3] if find_date(t)), None)
+        if found:
+            date = found[0]
     if title and (date is None or kind == "transcript"):
         # a date in the event's title beats a page's date ('Sunday, May 19, 2024' in the
         # menus above 'The 17th Regular Press Conference (15th October, 2020)')
@@ -276,6 +285,17 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
             break
         found = find_date(line.text)
         if found and (len(line.text.split()) <= 12 or found[1] <= 8):
+            return found[0]
+    return None
+
+
+def _footer_date(lines: list[Line]) -> datetime.date | None:
+    """A transcript's date printed only below it, on a short line ('Ends/Friday, August 29,
+    2014', 'Issued on 3 May 2022'), when its header states none."""
+    tail = [line.text for line in lines if not line.blank][-6:]
+    for text in reversed(tail):
+        found = find_date(text)
+        if found and len(text.split()) <= 8:
             return found[0]
     return None
 

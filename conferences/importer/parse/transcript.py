@@ -63,7 +63,8 @@ EDITORIAL = re.compile(
 _FOOTER_START = re.compile(
     r"^(?:share this|share on|related(?: links| articles| posts| stories| content| news)?$|"
     r"see also|read more|more from|more on this|more news|tags?:|follow us|back to top|"
-    r"print(?: this page)?$|download (?:the )?(?:pdf|transcript))",
+    r"print(?: this page)?$|download (?:the )?(?:pdf|transcript)|ends/|"
+    r"\(?please also refer to)",
     re.IGNORECASE,
 )
 _HOLDER_ROLES = re.compile(
