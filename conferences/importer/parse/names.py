@@ -276,6 +276,8 @@ def post_holders(text: str, post: str | None = None) -> list[str]:
         rf"(?<![\w\-])(?i:{posts})(?:/[\w\-]+)?{of}[ \t]+{person}",
         rf"{person},[ \t]+(?:the[ \t]+)?(?:(?i:deputy|chief|official|acting|senior|principal|"
         rf"press|foreign|prime)[ \t]+)?(?i:{posts})\b",
+        # 'the Secretary for Security, Mr Lai Tung-kwok,': the post, a comma, an honorific
+        rf"(?<![\w\-])(?i:{posts}),[ \t]+(?:Mr|Ms|Mrs|Dr|Mme|M)\.?[ \t]+{person}",
     )
     found: list[tuple[int, str]] = []
     for pattern in patterns:

@@ -262,7 +262,7 @@ def parse_transcript(
             if speaker not in fuller:
                 fuller[speaker] = fuller_name(speaker, haystack)
             speaker = fuller[speaker] or speaker
-        if info.official and speaker and _HOLDER_ROLES.match(speaker):
+        if info.official and speaker and (_HOLDER_ROLES.match(speaker) or is_post_only(speaker)):
             if speaker not in holders:
                 post = re.sub(r"^the ", "", speaker, flags=re.I)
                 named = post_holders(header_text, post)
