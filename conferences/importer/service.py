@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..models import Conference, SourceDocument, Speaker, Statement, Topic
+from ..models import Conference, SourceDocument, Speaker, SpeakerAlias, Statement, Topic
 from ..text.ids import content_hash
+from ..text.names import normalize_name
 from .matching import Match, match_quotes
 from .parse import ParsedDocument, Turn, parse
 from .parse.names import is_post_only
@@ -126,6 +127,17 @@ def find_reported(rows: list[PreviewRow], date: datetime.date | None) -> None:
         rows[index].match = match
 
 
+def known_speaker_names(names: list[str]) -> set[str]:
+    """Those of `names` that are a speaker's alias in the archive (one query)."""
+    keys = {name: normalize_name(name) for name in names}
+    found = set(
+        SpeakerAlias.objects.filter(normalized__in=set(keys.values())).values_list(
+            "normalized", flat=True
+        )
+    )
+    return {name for name, key in keys.items() if key in found}
+
+
 def build_preview(
     text: str,
     kind: str = "auto",
@@ -133,7 +145,13 @@ def build_preview(
     paraphrases: bool = False,
 ) -> Preview:
     text = check_text(text)
-    doc = parse(text, kind=kind, paraphrases=paraphrases, default_speaker=default_speaker or None)
+    doc = parse(
+        text,
+        kind=kind,
+        paraphrases=paraphrases,
+        default_speaker=default_speaker or None,
+        known=known_speaker_names,
+    )
     if len(doc.turns) > MAX_STATEMENTS:
         raise ImportRefused(
             f"The text holds {len(doc.turns):,} statements; Podium imports at most "

@@ -7,6 +7,7 @@ from django.db import IntegrityError
 
 from conferences.importer.parse import ParsedDocument, Turn, parse
 from conferences.importer.resolve import TopicSuggester, resolve_speakers
+from conferences.importer.service import build_preview, known_speaker_names
 from conferences.importer.writer import (
     DuplicateSource,
     ImportPlan,
@@ -227,3 +228,46 @@ def test_the_detected_language_is_stored_on_source_and_conference():
     result = write(make_plan(preview))
     assert (result.source.language, result.conference.language) == ("de", "de")
     assert result.conference.date == datetime.date(2023, 3, 3)
+
+
+KNOWN_LABELS = """Regierungspressekonferenz vom 15. Mai 2024
+
+Frage
+Wie bewertet die Regierung die Gespräche in Valdora?
+
+Marwick (AA)
+Wir bewerten sie als konstruktiv. Die Gespräche gehen weiter.
+
+Frage
+Wann ist die nächste Runde?
+
+Kessel
+Im Juni, in Valdora.
+"""
+
+
+@pytest.mark.django_db
+def test_a_name_printed_once_alone_on_its_line_is_a_label_when_the_archive_knows_it():
+    # each name is printed once: on its own, the text has too few labels to be a transcript
+    assert [t.label for t in build_preview(KNOWN_LABELS).doc.turns] == []
+    kessel = SpeakerFactory(name="Dario Kessel", slug="dario-kessel")
+    SpeakerAlias.of(kessel, "Kessel").save()
+    marwick = SpeakerFactory(name="Ilse Marwick", slug="ilse-marwick")
+    SpeakerAlias.of(marwick, "Marwick").save()
+    preview = build_preview(KNOWN_LABELS)
+    assert preview.doc.kind == "transcript"
+    assert [(t.label, t.kind) for t in preview.doc.turns] == [
+        ("Frage", "question"),
+        ("Marwick (AA)", "answer"),
+        ("Frage", "question"),
+        ("Kessel", "answer"),
+    ]
+    assert [row.choice.existing for row in preview.rows[1::2]] == [marwick, kessel]
+
+
+@pytest.mark.django_db
+def test_known_speaker_names_answers_by_lookup_form_in_one_query(django_assert_num_queries):
+    SpeakerAlias.of(SpeakerFactory(name="Dario Kessel", slug="dario-kessel"), "Kessel").save()
+    with django_assert_num_queries(1):
+        found = known_speaker_names(["KESSEL", "Kessel (AA)", "Marwick", "Frage"])
+    assert found == {"KESSEL"}

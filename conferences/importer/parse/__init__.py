@@ -20,6 +20,7 @@ from .dates import (
     parse_date,
     place_from_line,
 )
+from .dialects import Known
 from .language import detect_language
 from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
@@ -35,8 +36,14 @@ _REPORTING = re.compile(r"\b(?:said|says|told|according to)\b", re.IGNORECASE)
 
 
 def parse(
-    text: str, kind: str = "auto", paraphrases: bool = False, default_speaker: str | None = None
+    text: str,
+    kind: str = "auto",
+    paraphrases: bool = False,
+    default_speaker: str | None = None,
+    known: Known | None = None,
 ) -> ParsedDocument:
+    """`known`, when given, tells which names printed alone on a line are speakers already
+    known (the importer asks the archive): such a name is a label even if printed once."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     view = build_view(text)
@@ -51,7 +58,7 @@ def parse(
     for i in glued:
         lines[i] = Line(lines[i].start, lines[i].start, "")
     wrapped = is_wrapped(lines[body_from:])
-    labels = body_labels(lines, view.text, wrapped, body_from)
+    labels = body_labels(lines, view.text, wrapped, body_from, known)
     monologue = (
         monologue_speaker(lines, body_from, _front_titles(view.front_matter))
         if not labels and kind != "article"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .names import (
@@ -83,6 +84,11 @@ _NOT_LABELS = {
     "passwort", "mot de passe", "contraseña", "usuario",
 }
 # fmt: on
+
+
+# Asked with names printed in a text, answers those that are a known speaker's name or alias
+# (the archive's, when the importer asks; the parser itself knows no names).
+Known = Callable[[list[str]], set[str]]
 
 
 @dataclass
@@ -264,7 +270,7 @@ _HONORIFIC_CAPS = re.compile(
 _BOLD = re.compile(r"^(?:\*\*|__)(?P<inner>[^*_\n]{1,100})(?:\*\*|__)$")
 
 
-def standalone_labels(lines: list[Line], view: str) -> list[Label]:
+def standalone_labels(lines: list[Line], view: str, known: Known | None = None) -> list[Label]:
     """Labels printed alone on their line, no colon, the words on the lines below ('Frage',
     'Deschauer (AA)', '**Name | post**'). Decided for the whole document: a line is a label
     when it is a question word, or a name-shaped line that recurs, and each is followed by
@@ -312,6 +318,10 @@ def standalone_labels(lines: list[Line], view: str) -> list[Label]:
         ]
     counts = Counter(_key(shown) for _, _, shown, _, _ in candidates)
     recurring = [c for c in candidates if counts[_key(c[2])] >= 2]
+    # a name printed once is a label too when the archive knows it as a speaker's name
+    once = [c for c in candidates if counts[_key(c[2])] < 2 and not c[3]]
+    familiar = known([without_note(c[2]) for c in once]) if known and once else set()
+    recurring += [c for c in once if without_note(c[2]) in familiar]
     # A name printed once takes the form of the recurring ones ('Name | post', 'Name (AA)')
     shapes = {_shape(c[2]) for c in recurring} - {"plain"}
     kept = [c for c in candidates if c[3] or c in recurring or _shape(c[2]) in shapes]

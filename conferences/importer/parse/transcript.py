@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .dates import find_date, is_event_title, opens_with_event
-from .dialects import Label, describe, find_labels, standalone_labels, without_note
+from .dialects import Known, Label, describe, find_labels, standalone_labels, without_note
 from .names import (
     CONNECTORS,
     ROLE_LABELS,
@@ -171,12 +171,16 @@ def _content(
     return chosen, chrome
 
 
-def body_labels(lines: list[Line], view: str, wrapped: bool, body_from: int) -> list[Label]:
+def body_labels(
+    lines: list[Line], view: str, wrapped: bool, body_from: int, known: Known | None = None
+) -> list[Label]:
     """The speaker labels of the body: one pass of find_labels over every line; with fewer
     than two, labels printed alone on their line, if the document is made of them."""
     labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
     if len(labels) < 2:
-        alone = [lab for lab in standalone_labels(lines, view) if lab.line_index >= body_from]
+        alone = [
+            lab for lab in standalone_labels(lines, view, known) if lab.line_index >= body_from
+        ]
         labels = alone or labels
     return block_start_labels(labels, lines) if wrapped else labels
 
