@@ -129,6 +129,10 @@ def parse_article(
                 if _mark(sp) >= end:
                     break
                 inside.append(sp)
+            if inside:  # 'El ministro de Exteriores, Tomás Ibarrondo, ha restado … “…”'
+                lead = leading_person(m, start, end)
+                if lead and len(lead) > 1:
+                    names.resolve(lead)
             for span in inside:
                 if number == 0 and _is_kicker(s, span):
                     continue

@@ -97,6 +97,11 @@ class Names:
         surname = name_tokens[-1].rstrip(".,’'s")
         if surname.endswith(("’s", "'s")):
             return None
+        if surname not in self.canonical and len(name_tokens) == 1:
+            # 'Ibarrondo' after 'Tomás Ibarrondo Vega': a name of someone already met
+            met = [p for p in self.canonical.values() if p and surname in p.split()[1:]]
+            if len(set(met)) == 1:
+                self.canonical[surname] = met[0]
         if surname not in self.canonical:
             self.canonical[surname] = fuller_name(surname, self.haystack)
         full = self.canonical[surname]
@@ -342,6 +347,10 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
         if word.lower() == "according":
             rest = _forward_np(toks, k + 1) if k + 1 < len(toks) else []
             return None if not rest or _is_source(rest) else rest
+        if word.lower() == "quoted":  # '…,” Anadolu quoted Lavrov as saying'
+            rest = _forward_np(toks, k)
+            if rest and not _is_source(rest):
+                return rest
         subject = _backward_np(toks, k)
         head = [t for t in toks[:k] if t[0] not in DASHES]
         if subject and len(subject) == len([w for w in head if w[0].lower() not in SKIP_BETWEEN]):
@@ -405,6 +414,9 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         if run and words[-len(run) :] == run:
             return run, True
     if seen:  # 'X accused … and said …': the subject of the sentence
+        lead = leading_person(m, start, mark)
+        if lead and len(lead) > 1:  # 'El ministro de Exteriores, José Manuel Albares, ha …'
+            return lead, True
         subject = []
         for word, _ in toks:
             if word.lower() == "according":
@@ -464,17 +476,28 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
         comma = next((n for n, (w, _) in enumerate(toks[:12]) if w == ","), None)
         toks = toks[comma + 1 :] if comma is not None else []
     words: list[str] = []
-    for word, _ in toks:
+    for n, (word, _) in enumerate(toks):
+        if word == "," and words and n + 1 < len(toks) and _is_name_word(toks[n + 1][0]):
+            continue  # 'El ministro de Exteriores, José Manuel Albares, ha …': the apposition
+        if (
+            word.lower() in _NAME_LINKS
+            and words
+            and n + 1 < len(toks)
+            and _np_token(toks[n + 1][0])
+        ):
+            words.append(word)
+            continue
         if not _np_token(word) or word.startswith(MASK):
             break
         words.append(word)
-    if not words or any(w.lower() in ("and", "or") for w in words):
+    if not words or any(w.lower() in ("and", "or", "y", "et", "und") for w in words):
         return None
     if len(words) == 1 and _is_name_word(words[0]) and len(toks) > 1 and toks[1][0][:1].islower():
         return words  # 'Jaishankar called for …': a surname, which the resolver may know
     return _name_run(words) or None
 
 
+_NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'
 # Words that open a sentence with a phrase before its subject ('At the press conference, …')
 _OPENERS = {
     "at", "in", "on", "after", "during", "before", "speaking", "addressing", "asked", "earlier",

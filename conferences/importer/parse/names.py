@@ -37,6 +37,10 @@ TITLE_WORDS = {
     # the nouns of long posts: 'High Representative for Foreign Affairs and Security Policy'
     "policy", "relations", "cooperation", "development", "commission", "committee", "union",
     "nations", "agency", "european", "parliament", "assembly",
+    # the same in the other languages: 'ministro de Asuntos Exteriores', 'ministre des Affaires
+    # étrangères', 'ministro degli Esteri'
+    "asuntos", "exteriores", "relaciones", "affaires", "étrangères", "esteri", "auswärtigen",
+    "gobierno", "gouvernement", "governo",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
