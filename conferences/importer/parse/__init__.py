@@ -255,6 +255,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
             title is None
             and 3 <= len(text.split()) <= 40
             and not text.endswith(".")
+            and not _field_line(text)
             and (not _only_date(text))
             and (not place or place not in text)
         ):
@@ -294,6 +295,17 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
         if found and (len(line.text.split()) <= 12 or found[1] <= 8):
             return found[0]
     return None
+
+
+def _field_line(text: str) -> bool:
+    """'Transkriptstatus: Samstag, 25. Mai 2019, 15:00', 'Quelle: tvthek.orf.at': a page's
+    field and its value (a date or an address), not a title ('Quintero: Norlandia will …')."""
+    field = re.match(r"[^\W\d_][\w\-]{0,24}:\s+(.*)$", text)
+    if not field:
+        return False
+    value = re.sub(r",?\s*\d{1,2}[:.]\d{2}\s*(?:uhr|h)?\s*$", "", field.group(1), flags=re.I)
+    address = bool(re.search(r"\w\.[a-z]{2,3}\b", value)) and " " not in value.strip()
+    return _only_date(value) or address
 
 
 def _footer_date(lines: list[Line]) -> datetime.date | None:

@@ -198,6 +198,9 @@ _DATELINE = re.compile(
 
 _NOT_PLACE = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|updated|published|posted|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|"
+    r"martedì|mercoledì|giovedì|venerdì|sabato|domenica|"
     r"last updated|date|dated|on|search|menu|home|login|log in|share|print|subscribe|"
     r"newsletter|feedback|contact|sitemap)$|^(?:" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,

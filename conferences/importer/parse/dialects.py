@@ -56,6 +56,8 @@ _INITIALS_LABEL = re.compile(r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=\S
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
+# '-Alexandre Penasse :', '• Q:': a dash or a bullet before the label
+_BULLET = re.compile(r"^[-–•][ \t]?(?=[^\W\d_])")
 _TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
 # fmt: off
 _NOT_LABELS = {
@@ -79,6 +81,7 @@ _NOT_LABELS = {
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
     "what's next", "the bottom line", "keep reading", "address", "subjects", "correction",
     "corrections", "clarification", "editor's note", "editors note", "editor’s note",
+    "retranscription", "transcription", "transkript",
     # a login form's fields above the text
     "name", "password", "username", "login", "имя", "пароль", "логин", "benutzername",
     "passwort", "mot de passe", "contraseña", "usuario",
@@ -140,7 +143,7 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
         return None
     # positions in `text` map to the view only up to PADs; look the label up in the view
     raw = view[line.start : line.end].replace("\x00", "")
-    prefix = _TIME_PREFIX.match(raw)
+    prefix = _TIME_PREFIX.match(raw) or _BULLET.match(raw)
     skip = prefix.end() if prefix else 0
     raw = raw[skip:]
     for pattern, anonymous, answer in ((_Q_LABEL, True, False), (_A_LABEL, False, True)):
@@ -325,13 +328,17 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
     # A name printed once takes the form of the recurring ones ('Name | post', 'Name (AA)')
     shapes = {_shape(c[2]) for c in recurring} - {"plain"}
     kept = [c for c in candidates if c[3] or c in recurring or _shape(c[2]) in shapes]
+    # names in capitals taking turns ('LOU MARRANZANO', 'SEBASTIAN KESSEL', …): an interview
+    rhythm = len(kept) >= 4 and all(shown.isupper() for _, _, shown, _, _ in kept)
     if len(kept) < 3 or len({_key(shown) for _, _, shown, _, _ in kept}) < 2:
         return []
     if not any(not anonymous for _, _, _, anonymous, _ in kept):
         return []
     # Names alone prove nothing (a live blog's bylines recur too): a question word or a label
     # with a post ('Deschauer (AA)', 'Name | post', 'NAME, POST') must be among them.
-    if not any(anonymous or _shape(shown) != "plain" for _, _, shown, anonymous, _ in kept):
+    if not rhythm and not any(
+        anonymous or _shape(shown) != "plain" for _, _, shown, anonymous, _ in kept
+    ):
         return []
     return [
         Label(index, shown, line.start, None, anonymous, False, note)

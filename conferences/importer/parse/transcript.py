@@ -7,7 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .dates import find_date, is_event_title, opens_with_event
-from .dialects import Known, Label, describe, find_labels, standalone_labels, without_note
+from .dialects import (
+    Known,
+    Label,
+    LabelInfo,
+    describe,
+    find_labels,
+    standalone_labels,
+    without_note,
+)
 from .names import (
     CONNECTORS,
     ROLE_LABELS,
@@ -56,7 +64,10 @@ EDITORIAL = re.compile(
     r"\bcheck against delivery\b|^\(?as (?:delivered|prepared for delivery)\b|"
     r"\bwas (?:broadcast|streamed|televised) live\b|"
     # 'Transcript E&OE' (errors and omissions excepted), 'Subjects: trade; visas.'
-    r"\bE&OE\b|^(?:subjects?|topics?|themen|sujets)\s*:",
+    r"\bE&OE\b|^(?:subjects?|topics?|themen|sujets)\s*:|"
+    # 'Retranscription:', 'neuwal transkribiert, um …': the transcriber speaking
+    r"^(?:transcript|transcription|retranscription|transkript|стенограмма)\s*:?$|"
+    r"\b(?:transkribiert|transcribed|retranscrit\w*|transcrit\w*)\b",
     re.IGNORECASE,
 )
 # After the last turn, a line such as 'Share this page' or 'Related links' starts the footer.
@@ -102,6 +113,8 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
     for n in range(len(blocks) - 1, -1, -1):
         block = blocks[n]
         text = "\n".join(lines[i].text for i in block)
+        if EDITORIAL.search(text):
+            break  # 'Retranscription:' above the labels: what stands above it is no speech
         if len(block) == 1 and _SECTION_HEADING.match(text) and not is_chrome(text):
             # '2. Q&A (Extract)' between the announcements and the questions; a topic heading
             # between two announcements ('On the talks in Valdora') when prose stands above it
@@ -119,6 +132,21 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
         picked = block + picked
     words = sum(len(lines[j].text.split()) for j in picked)
     return picked if words >= 15 else []
+
+
+def _initials_of(labels: list[Label], caps: bool) -> dict[str, str]:
+    """Initials -> the one named label of the document with those initials."""
+    found: dict[str, set[str]] = {}
+    for label in labels:
+        name = describe(label, caps).speaker
+        words = name.split() if name and not label.anonymous else []
+        if len(words) >= 2:
+            found.setdefault("".join(w[0] for w in words).upper(), set()).add(name)
+    return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
+
+
+def describe_named(name: str) -> LabelInfo:
+    return LabelInfo(name, False, None, True)
 
 
 def _date_line(text: str) -> bool:
@@ -238,6 +266,7 @@ def parse_transcript(
     # Only the questions carry a label ('Q.' then the answer, unlabelled): each question ends
     # at its question mark, and the lines after it are the answer of the one official.
     questions_only = len(labels) >= 2 and all(lab.anonymous for lab in labels)
+    initials_of = _initials_of(labels, caps)
     answerer = _answerer(header_text, default_speaker) if questions_only else None
     for n, label in enumerate(labels):
         stop = labels[n + 1].line_index if n + 1 < len(labels) else len(lines)
@@ -251,6 +280,9 @@ def parse_transcript(
             if label.label not in fuller:
                 fuller[label.label] = name_for_initials(label.label, haystack)
             speaker = fuller[label.label] or speaker
+        elif re.fullmatch(r"[A-Z]{2,4}", label.label) and label.label in initials_of:
+            # '-AP :' after '-Alexandre Penasse :': the initials of a label printed in full
+            speaker, info = initials_of[label.label], describe_named(initials_of[label.label])
         post, named = _post_and_name(label)
         if post and named and info.official:
             holder_of.setdefault(post, speaker)
@@ -323,6 +355,8 @@ def parse_transcript(
         if speaker and not info.anonymous:
             variants = result.speakers.setdefault(speaker, [speaker])
             printed = without_note(label.label)
+            if re.fullmatch(r"[A-Z]{2,4}", printed) and speaker != printed:
+                printed = ""  # 'IM' for Ilse Marwick: initials name nobody in another text
             for variant in (printed, None if label.initials else info.speaker):
                 if variant and variant not in variants and not is_post_only(variant):
                     variants.append(variant)
