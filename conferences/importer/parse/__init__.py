@@ -6,6 +6,7 @@ turn are the words of that stretch of text (white space aside), never rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import re
@@ -14,6 +15,7 @@ from .article import is_heading, paragraphs, parse_article
 from .dates import (
     clean_title,
     dateline,
+    day_and_month,
     find_date,
     is_event_title,
     opens_with_event,
@@ -110,7 +112,8 @@ def parse(
         result = parse_article(view.text, groups, haystack, default_speaker, paraphrases, skip)
         turns, speakers = result.turns, result.speakers
         warnings += result.warnings
-    title, date, place = _header_facts(view, lines, header, kind)
+    language = detect_language(view.text.replace(PAD, ""))
+    title, date, place = _header_facts(view, lines, header, kind, language not in ("en", ""))
     if kind == "article":
         date = date or line_date or _early_date(lines, body_from)
         place = place or line_place
@@ -118,7 +121,6 @@ def parse(
         date = _footer_date(lines)
     if not turns:
         warnings.append("no statements found")
-    language = detect_language(view.text.replace(PAD, ""))
     return ParsedDocument(kind, title, date, place, turns, warnings, speakers, language)
 
 
@@ -205,7 +207,7 @@ def _front_titles(front: dict) -> list[str]:
     return [front[key] for key in ("title", "post_title", "original_title") if front.get(key)]
 
 
-def _header_facts(view, lines: list[Line], header: list[int], kind: str):
+def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_first: bool = False):
     texts = [lines[i].text for i in header if not lines[i].blank]
     texts = [t for t in texts if not is_chrome(t) and not is_time_line(t)]
     title = None
@@ -222,7 +224,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
     place = None
     # A line that also states the date ("Port Aster, 9 March 2023") names the place best.
     for text in texts:
-        if find_date(text):
+        if find_date(text, day_first):
             place = place_from_line(text)
             if place:
                 break
@@ -241,9 +243,9 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
             place = place or found_line[0]
             date = date or found_line[1]
             texts.remove(text)
-    dated = [n for n, text in enumerate(texts) if find_date(text)]
+    dated = [n for n, text in enumerate(texts) if find_date(text, day_first)]
     for n, text in enumerate(texts):
-        found = find_date(text)
+        found = find_date(text, day_first)
         if date is None and found:
             date = found[0]
         # with a dated line in the header, a place stands next to it, not among the menus
@@ -264,7 +266,14 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str):
     for n in near_title[:1]:
         # the date printed with the event's title, or on the lines under it, beats a blog's
         # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
-        found = next((find_date(t) for t in texts[n : n + 3] if find_date(t)), None)
+        found = next(
+            (find_date(t, day_first) for t in texts[n : n + 3] if find_date(t, day_first)), None
+        )
+        partial = day_and_month(title)
+        if found and partial and not find_date(title):
+            # '(Roma, 7 ottobre)' in the title, 'Data: 09/10/2015' under it: that year
+            with contextlib.suppress(ValueError):  # '31 February'
+                found = (datetime.date(found[0].year, partial[1], partial[0]), 0, 0)
         if found:
             date = found[0]
     if title and (date is None or kind == "transcript"):

@@ -52,17 +52,19 @@ DATE_PATTERNS = [
     re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     # '3 March 2023', '3 of March', '3 de marzo de 2023', '3 марта 2023 года'
     re.compile(
-        rf"\b{_WEEKDAY}{_DAY}(?:\s+(?:of|de))?\s+{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE
+        rf"\b{_WEEKDAY}{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}\s*,?\s+(?:de\s+)?{_YEAR}\b",
+        re.IGNORECASE,
     ),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
 ]
-_MDY_SLASH = re.compile(r"\b(?P<a>[01]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
+_MDY_SLASH = re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
 
 
-def find_date(text: str) -> tuple[datetime.date, int, int] | None:
-    """The first date written in `text`, with its span."""
+def find_date(text: str, day_first: bool = False) -> tuple[datetime.date, int, int] | None:
+    """The first date written in `text`, with its span. `day_first`: read '09/10/2015' as 9
+    October (most languages but English print the day first)."""
     best = None
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -79,6 +81,8 @@ def find_date(text: str) -> tuple[datetime.date, int, int] | None:
         match = _MDY_SLASH.search(text)
         if match:
             a, b = int(match.group("a")), int(match.group("b"))
+            if day_first:
+                a, b = b, a
             try:  # US order unless the first number cannot be a month
                 value = datetime.date(int(match.group("year")), a, b)
             except ValueError:
@@ -93,6 +97,18 @@ def find_date(text: str) -> tuple[datetime.date, int, int] | None:
 def parse_date(text: str) -> datetime.date | None:
     found = find_date(text)
     return found[0] if found else None
+
+
+_DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}(?!\s*,?\s+(?:de\s+)?\d)", re.I)
+
+
+def day_and_month(text: str) -> tuple[int, int] | None:
+    """'(Roma, 7 ottobre)': a day and a month printed without a year."""
+    match = _DAY_MONTH.search(text)
+    if not match:
+        return None
+    month = MONTHS.get(match.group("month").lower().rstrip("."))
+    return (int(match.group("day")), month) if month else None
 
 
 _PLACE_START = re.compile(

@@ -56,6 +56,7 @@ _INITIALS_LABEL = re.compile(r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=\S
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
+_BYLINE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){1,2}$")
 # '-Alexandre Penasse :', '• Q:': a dash or a bullet before the label
 _BULLET = re.compile(r"^[-–•][ \t]?(?=[^\W\d_])")
 _TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?[\])]?$")
@@ -81,7 +82,8 @@ _NOT_LABELS = {
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
     "what's next", "the bottom line", "keep reading", "address", "subjects", "correction",
     "corrections", "clarification", "editor's note", "editors note", "editor’s note",
-    "retranscription", "transcription", "transkript",
+    "retranscription", "transcription", "transkript", "data", "fecha", "datum", "дата", "ora",
+    "hora", "lieu", "luogo", "ort", "lugar", "место",
     # a login form's fields above the text
     "name", "password", "username", "login", "имя", "пароль", "логин", "benutzername",
     "passwort", "mot de passe", "contraseña", "usuario",
@@ -241,6 +243,9 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
     caps = sum(1 for text in named if text.isupper()) > len(named) / 2
     kept = []
     for label, line in found:
+        words = view[label.text_start : line.end].strip("\x00 \t") if label.text_start else ""
+        if (started is None or label.line_index <= started) and _BYLINE_NAME.match(words):
+            continue  # 'Reporter: Gillian Bradford' above the transcript: a byline
         special = label.anonymous or label.answer_label
         # ... if it has the form of the others ('PRESIDENT KESSEL:' among capitals) and its
         # words start a sentence; 'Senator Manchin: the President spoke …' stays a topic line

@@ -40,7 +40,8 @@ TITLE_WORDS = {
     # the same in the other languages: 'ministro de Asuntos Exteriores', 'ministre des Affaires
     # étrangères', 'ministro degli Esteri'
     "asuntos", "exteriores", "relaciones", "affaires", "étrangères", "esteri", "auswärtigen",
-    "gobierno", "gouvernement", "governo",
+    "gobierno", "gouvernement", "governo", "repubblica", "república", "république", "republic",
+    "republik",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
@@ -56,7 +57,8 @@ ANONYMOUS_LABELS = re.compile(
     r"^(?:q|question|questions|questioner|journalist|reporter|correspondent|audience(?: member)?|"
     # the same in the languages of the briefings we meet
     r"interlocutor|interlocutora|pregunta|periodista|reportero|reportera|journaliste|"
-    r"journalistin|frage|zusatzfrage|nachfrage|вопрос|журналист|корреспондент|"
+    r"journalistin|frage|zusatzfrage|nachfrage|вопрос|журналист|корреспондент|domanda|"
+    r"giornalista|pergunta|jornalista|pytanie|dziennikarz|dziennikarka|vraag|journalist|"
     r"interviewer|"
     r"participant|unidentified(?: \w+)?|unknown(?: \w+)?|voice|voices|press|media|member of the "
     r"press|multiple speakers|several reporters)$",
@@ -83,7 +85,7 @@ MEDIA_WORDS = re.compile(
 # fmt: off
 CONNECTORS = {
     "of", "the", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der", "al", "el", "bin",
-    "ibn", "y", "and", "dos", "das", "ben", "abu", "st.", "zu",
+    "ibn", "y", "and", "dos", "das", "ben", "abu", "st.", "zu", "della", "dello", "degli", "des",
 }
 # fmt: on
 # Capitalised words that start sentences or address people: never a first name.
@@ -281,7 +283,7 @@ def post_holders(text: str, post: str | None = None) -> list[str]:
         rf"{person},[ \t]+(?:the[ \t]+)?(?:(?i:deputy|chief|official|acting|senior|principal|"
         rf"press|foreign|prime)[ \t]+)?(?i:{posts})\b",
         # 'the Secretary for Security, Mr Lai Tung-kwok,': the post, a comma, an honorific
-        rf"(?<![\w\-])(?i:{posts}),[ \t]+(?:Mr|Ms|Mrs|Dr|Mme|M)\.?[ \t]+{person}",
+        rf"(?<![\w\-])(?i:{posts}){of},[ \t]+(?:(?:Mr|Ms|Mrs|Dr|Mme|M)\.?[ \t]+)?{person}",
     )
     found: list[tuple[int, str]] = []
     for pattern in patterns:

@@ -119,8 +119,10 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
             # '2. Q&A (Extract)' between the announcements and the questions; a topic heading
             # between two announcements ('On the talks in Valdora') when prose stands above it
             above = "\n".join(lines[i].text for i in blocks[n - 1]) if n else ""
-            if not picked or (_is_prose(above, 4) and not EDITORIAL.search(above)):
-                continue
+            if (not picked and n == len(blocks) - 1) or (
+                picked and _is_prose(above, 4) and not EDITORIAL.search(above)
+            ):
+                continue  # (one heading right above the labels, or one between two topics)
         prose = _is_prose(text, 4 if picked else 8)  # a short paragraph inside the opening
         if is_chrome(text) or any(is_chrome(lines[i].text) for i in block) or not prose:
             break
