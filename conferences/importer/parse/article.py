@@ -100,7 +100,7 @@ def parse_article(
     names = Names(haystack)
     holders = set(post_holders(haystack))
     # a live blog's quotes with no attribution: the one person the text names with a post
-    default_speaker = default_speaker or (next(iter(holders)) if len(holders) == 1 else None)
+    sole = next(iter(holders)) if len(holders) == 1 else None
     unattributed = 0
     said_by: dict[str, str] = {}  # a quote's words -> who they are attributed to in the text
     guessed: list[tuple[str, Turn]] = []
@@ -163,7 +163,7 @@ def parse_article(
                     )
                     break
             pos = end
-        _fill_unattributed(quote_turns, names, default_speaker, s)
+        _fill_unattributed(quote_turns, names, default_speaker, s, sole)
         if number in captions:
             continue  # a photo's caption: read for who 'er' is, no statements of its own
         for turn, attributed in quote_turns:
@@ -310,9 +310,12 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
     return turn, resolved is not None
 
 
-def _fill_unattributed(quote_turns, names: Names, default_speaker: str | None, s: str) -> None:
+def _fill_unattributed(
+    quote_turns, names: Names, default_speaker: str | None, s: str, sole: str | None = None
+) -> None:
     """A quote with no attribution in its sentence takes its neighbour's speaker in the
-    paragraph, else the person last named, else the editor's default speaker."""
+    paragraph, else the editor's default speaker, else the person last named, else `sole`,
+    the one person the text names with a post (a live blog's unattributed quotes)."""
     # the nearest attributed quote before each quote, else the nearest after it
     before: list[str | None] = []
     last = None
@@ -334,9 +337,9 @@ def _fill_unattributed(quote_turns, names: Names, default_speaker: str | None, s
         if neighbour:
             turn.speaker = neighbour
         elif turn.label is None:
-            turn.speaker = default_speaker or names.last_person
+            turn.speaker = default_speaker or names.last_person or sole
         elif turn.speaker is None:
-            turn.speaker = default_speaker
+            turn.speaker = default_speaker or sole
 
 
 __all__ = ["MASK", "is_boundary", "is_heading", "paragraphs", "parse_article"]

@@ -386,6 +386,7 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         start = mark - 400
     toks = tokens(m[start:mark], start)
     seen = False
+    first_verb = len(toks)
     for k in range(len(toks) - 1, -1, -1):
         word = toks[k][0]
         if word.lower() in BEFORE_QUOTE_SOURCES:
@@ -396,6 +397,7 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         if not _verb_at(toks, k):
             continue
         seen = True
+        first_verb = k
         if word.lower() == "according":
             continue
         if k >= 3 and toks[k - 1][0].lower() == "who" and toks[k - 2][0] == ",":
@@ -405,6 +407,14 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             if subject and (not _is_source(subject) or set(head) & _PERSON_NOUNS):
                 return subject, True
         subject = _backward_np(toks, k)
+        after = _forward_np(toks, k)  # 'betonte Marwick, diese seien „…': the verb comes first
+        end = k + 1 + len(after)
+        closed = end >= len(toks) or toks[end][0] in ",:"  # not 'said Nigeria is …'
+        named = after and (
+            _name_run(after) == after or (len(after) == 1 and _is_name_word(after[0]))
+        )
+        if named and closed and not (subject and _name_run(subject)):
+            return after, True  # (before 'den neuen Innenminister', which is no name)
         if subject and not _is_source(subject):
             return subject, True
     if not seen and len(toks) >= 2 and toks[-1][0] in ",:":
@@ -417,6 +427,18 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         lead = leading_person(m, start, mark)
         if lead and len(lead) > 1:  # 'El ministro de Exteriores, José Manuel Albares, ha …'
             return lead, True
+        # 'Upon his return …, IAEA chief Rafael Grossi today told reporters that “…',
+        # 'Rzecznik rządu, Piotr Müller po pytaniu redaktora stwierdził, że "…': the last name
+        # printed before the verb
+        before = [w for w, _ in toks[:first_verb] if not w.startswith(MASK)]
+        verb = toks[first_verb][0].lower() if first_verb < len(toks) else ""
+        if "," in before:  # not across a comma ('… counterpart Vladimir Putin, saying …')
+            before = before[len(before) - before[::-1].index(",") :]
+        runs = [before[i : i + n] for n in (3, 2) for i in range(len(before) - n + 1)]
+        runs = [r for r in runs if _name_run(r) == r and (len(r) == 3 or r[0] != "The")]
+        if runs and not verb.endswith("ing"):
+            last = max(runs, key=lambda r: (before.index(r[0]) + len(r), len(r)))
+            return last, True
         subject = []
         for word, _ in toks:
             if word.lower() == "according":
@@ -477,7 +499,12 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
         toks = toks[comma + 1 :] if comma is not None else []
     words: list[str] = []
     for n, (word, _) in enumerate(toks):
-        if word == "," and words and n + 1 < len(toks) and _is_name_word(toks[n + 1][0]):
+        if (
+            word == ","
+            and any(is_title_word(w) for w in words)
+            and n + 1 < len(toks)
+            and _is_name_word(toks[n + 1][0])
+        ):
             continue  # 'El ministro de Exteriores, José Manuel Albares, ha …': the apposition
         if (
             word.lower() in _NAME_LINKS
@@ -500,6 +527,7 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
 _NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'
 # Words that open a sentence with a phrase before its subject ('At the press conference, …')
 _OPENERS = {
+    "upon", "amid", "despite", "while", "when", "ahead", "with",
     "at", "in", "on", "after", "during", "before", "speaking", "addressing", "asked", "earlier",
     "later", "meanwhile", "separately", "responding", "answering", "replying", "following",
 }  # fmt: skip

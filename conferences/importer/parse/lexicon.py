@@ -163,6 +163,12 @@ FUNCTION_WORDS = {
     "но",
     "затем",
     "потом",
+    # German contractions ('Am Wahlsonntag'), never part of a name
+    "am",
+    "beim",
+    "ins",
+    "ans",
+    "aufs",
     # prepositions that open a sentence ('Concernant le conflit, les deux ministres ont …')
     "concernant",
     "quant",

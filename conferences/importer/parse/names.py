@@ -41,7 +41,9 @@ TITLE_WORDS = {
     # étrangères', 'ministro degli Esteri'
     "asuntos", "exteriores", "relaciones", "affaires", "étrangères", "esteri", "auswärtigen",
     "gobierno", "gouvernement", "governo", "repubblica", "república", "république", "republic",
-    "republik",
+    "republik", "kanzler", "kanzlerin", "präsident", "präsidentin", "innenminister",
+    "innenministerin", "vizekanzler", "vizekanzlerin", "regierungschef", "regierungschefin",
+    "staatschef", "ministerpräsident", "ministerpräsidentin", "bundespräsident",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
@@ -215,7 +217,7 @@ def fuller_name(surname: str, haystack: str) -> str | None:
     pattern = re.compile(
         r"(?<![\w.])([A-Z][a-z\u00e0-\u024f][\w'’\-]*|[A-Z]\.|(?![AI]\s)[A-Z](?=[ \t]))"
         r"(?:[ \t\u00a0]+([A-Z]\.|[A-Z][a-z]+))?"
-        r"[ \t\u00a0\n]+" + re.escape(surname) + r"\b"
+        r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)" + re.escape(surname) + r"\b"
     )
     counts: Counter = Counter()
     for match in pattern.finditer(haystack):

@@ -188,8 +188,11 @@ def single_quotes(s: str, taken: list[Span]) -> list[Span]:
 # Dialogue dashes (Russian, Ukrainian, Polish news): '— Мы готовы, — сказал он.' A dash opens a
 # quote at the start of a paragraph or after a full stop; the next dash followed by a lower-case
 # word closes it, and the words after that dash are the attribution.
-_DASH_OPEN = re.compile(r"(?:^\s*|(?<=[.!?…])\s+)([—–])[ \t\u00a0]+(?=\S)")
-_DASH_CLOSE = re.compile(r"\s([—–])\s+(?=[a-zа-яёіїєґąćęłńóśźżäöüßéèàçñ])")
+_DASH_OPEN = re.compile(r"(?:^\s*|(?<=[.!?…])\s+)([—–-])[ \t\u00a0]+(?=\S)")
+_DASH_CLOSE = re.compile(r"\s([—–-])\s+(?=[a-zа-яёіїєґąćęłńóśźżäöüßéèàçñ])")
+# After a hyphen, which also marks lists and asides, the word must be a reporting verb
+# ('- … - skomentował szef rządu', '- … - заявил он')
+_SAID = re.compile(r"[^\W\d_]+(?:ł|ła|li|ły|л|ла|ли|ó|ò|ou)\b|(?:said|says|added|told)\b")
 
 
 def dash_quotes(s: str, taken: list[Span]) -> list[Span]:
@@ -204,6 +207,10 @@ def dash_quotes(s: str, taken: list[Span]) -> list[Span]:
         if any(_covers(span, mark) for span in taken):
             continue
         closer = _DASH_CLOSE.search(s, pos)
+        while closer and closer.group(1) == "-" and not _SAID.match(s, closer.end()):
+            closer = _DASH_CLOSE.search(s, closer.end())
+        if s[mark] == "-" and closer is None:
+            continue  # a list's hyphen, not a quote
         following = _DASH_OPEN.search(s, pos)
         if closer and (following is None or closer.start(1) < following.start(1)):
             close = closer.start(1)
