@@ -316,7 +316,8 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
             ruled.append(index)  # '---' then 'PRESIDENTE ANDRÉS …': a speaker under a rule
         elif _HONORIFIC_CAPS.match(shown):
             ruled.append(index)  # 'M. Mahamadou ISSOUFOU' (the Élysée's transcripts)
-    if ruled and all(c[0] in ruled or c[3] for c in candidates if c[0] >= ruled[0]):
+    capitals = [c for c in candidates if c[2].isupper() and c[0] >= (ruled or [0])[0]]
+    if ruled and all(c[0] in ruled or c[3] for c in capitals):
         # a document whose speakers each stand in capitals under a rule: every one of them,
         # once is enough (a ceremony with one speech)
         return [
