@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from conferences.importer.parse import parse, to_dict
-from conferences.importer.parse.dates import clean_title, parse_date, place_from_line
+from conferences.importer.parse.dates import (
+    clean_title,
+    day_and_month,
+    find_date,
+    parse_date,
+    place_from_line,
+)
 from conferences.importer.parse.quotes import find_quotes
 from conferences.importer.parse.text import artifacts
 
@@ -37,10 +43,23 @@ SEED = Path("/work/shared/corpus/00-seed-lavrov-nato-japan")
         ("Брифинг официального представителя, 3 марта 2023 года", datetime.date(2023, 3, 3)),
         ("Conferenza stampa del 12 maggio 2024", datetime.date(2024, 5, 12)),
         ("the mars rover, 2023", None),  # a month name needs a day and a year
+        ("We wtorek 4 października 2022 w Warszawie", datetime.date(2022, 10, 4)),
+        ("Брифінг, 12 травня 2024 року", datetime.date(2024, 5, 12)),
+        ("Persconferentie van 3 maart 2021", datetime.date(2021, 3, 3)),
+        ("Oluşturulma Tarihi: Mart 07, 2026 21:25", datetime.date(2026, 3, 7)),
+        ("The World Today - Wednesday, 19 October , 2005  12:29:00", datetime.date(2005, 10, 19)),
     ],
 )
 def test_parse_date_reads_usual_forms(text, expected):
     assert parse_date(text) == expected
+
+
+def test_a_slashed_date_is_read_day_first_when_asked_and_a_day_and_month_alone_is_found():
+    assert find_date("09/10/2015")[0] == datetime.date(2015, 9, 10)  # US order by default
+    assert find_date("09/10/2015", day_first=True)[0] == datetime.date(2015, 10, 9)
+    assert find_date("25/10/2015")[0] == datetime.date(2015, 10, 25)  # no 25th month
+    assert day_and_month("(Roma, 7 ottobre)") == (7, 10)
+    assert day_and_month("7 ottobre 2015") is None  # a whole date, not a day and month alone
 
 
 def test_place_from_line_accepts_header_places_only():

@@ -31,7 +31,8 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-# The months in French, German, Spanish, Italian, Portuguese and Russian (genitive, as in dates).
+# The months in French, German, Spanish, Italian, Portuguese, Russian, Ukrainian and Polish
+# (genitive, as in dates), Dutch and Turkish.
 _OTHER_MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "januar februar märz april mai juni juli august september oktober november dezember",
@@ -39,6 +40,11 @@ _OTHER_MONTHS = (
     "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
+    "listopada grudnia",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
 )
 for _names in _OTHER_MONTHS:
     for _number, _name in enumerate(_names.split(), start=1):
