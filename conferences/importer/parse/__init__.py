@@ -233,7 +233,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
             (
                 clean_title(t)
                 for t in texts
-                if (is_event_title(t) or opens_with_event(t)) and 3 <= len(t.split()) <= 60
+                if (is_event_title(t) or opens_with_event(t)) and 3 <= _words(t) <= 60
             ),
             None,
         )
@@ -255,7 +255,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
                 place = None
         if (
             title is None
-            and 3 <= len(text.split()) <= 40
+            and 3 <= _words(text) <= 40
             and not text.endswith(".")
             and not _field_line(text)
             and (not _only_date(text))
@@ -263,7 +263,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
         ):
             title = clean_title(text)
     near_title = [n for n, text in enumerate(texts) if title and clean_title(text) == title]
-    for n in near_title[:1]:
+    for n in reversed(near_title):  # (a title printed twice: its second copy heads the text)
         # the date printed with the event's title, or on the lines under it, beats a blog's
         # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
         found = next(
@@ -276,6 +276,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
                 found = (datetime.date(found[0].year, partial[1], partial[0]), 0, 0)
         if found:
             date = found[0]
+            break
     if title and (date is None or kind == "transcript"):
         # a date in the event's title beats a page's date ('Sunday, May 19, 2024' in the
         # menus above 'The 17th Regular Press Conference (15th October, 2020)')
@@ -304,6 +305,14 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
         if found and (len(line.text.split()) <= 12 or found[1] <= 8):
             return found[0]
     return None
+
+
+def _words(text: str) -> int:
+    """Words in a line; in Chinese or Japanese, which print no spaces, two characters each."""
+    return max(len(text.split()), len(_CJK.findall(text)) // 2)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _field_line(text: str) -> bool:

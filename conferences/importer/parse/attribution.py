@@ -357,8 +357,9 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             return subject
         if not [w for w in head if w[0].lower() not in AFTER_QUOTE_AUX]:
             found = _forward_np(toks, k)
-            if not found and dialogue:  # '– …, – powiedział rzecznik ministerstwa Łukasz Jasina'
-                found = _name_after(toks, k)
+            if dialogue and not _name_run(found or []):
+                # '– …, – powiedział rzecznik ministerstwa Łukasz Jasina'
+                found = _name_after(toks, k) or found
             return found or None
         return None
     del words

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 
@@ -45,6 +46,7 @@ _OTHER_MONTHS = (
     "listopada grudnia",
     "januari februari maart april mei juni juli augustus september oktober november december",
     "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+    "ledna února března dubna května června července srpna září října listopadu prosince",
 )
 for _names in _OTHER_MONTHS:
     for _number, _name in enumerate(_names.split(), start=1):
@@ -62,9 +64,18 @@ DATE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
-    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)\.[ \t]?(?P<month>[01]?\d)\.[ \t]?(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    # '2024年5月30日' (Chinese, Japanese), '2024년 5월 30일' (Korean)
+    re.compile(
+        r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
+    ),
 ]
+# '平成29年8月4日': a Japanese era's year (Reiwa 1 is 2019, Heisei 1 is 1989)
+_ERAS = {"令和": 2019, "平成": 1989, "昭和": 1926}
+_JAPANESE_ERA = re.compile(
+    r"(?P<era>令和|平成|昭和)\s*(?P<n>元|\d{1,2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+)
 _MDY_SLASH = re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -83,6 +94,12 @@ def find_date(text: str, day_first: bool = False) -> tuple[datetime.date, int, i
             if best is None or match.start() < best[1]:
                 best = (value, match.start(), match.end())
             break
+    era = _JAPANESE_ERA.search(text)
+    if era and (best is None or era.start() < best[1]):
+        year = _ERAS[era.group("era")] + (1 if era.group("n") == "元" else int(era.group("n"))) - 1
+        with contextlib.suppress(ValueError):
+            value = datetime.date(year, int(era.group("month")), int(era.group("day")))
+            best = (value, era.start(), era.end())
     if best is None:
         match = _MDY_SLASH.search(text)
         if match:
@@ -155,14 +172,19 @@ _EVENT = re.compile(
     r"\w*pressekonferenz|pressebriefing|point de presse|conférence de presse|"
     r"conferencia de prensa|rueda de prensa|conferenza stampa|брифинг|пресс-конференция|"
     r"стенограмма|интервью|выступление|пресс-подход|брифінг|стенограма|інтерв'ю|"
-    r"entrevista coletiva|entrevista|intervista|interview)\b",
+    r"entrevista coletiva|entrevista|intervista|interview|tisková konference|tlačová konferencia|"
+    r"konferencja prasowa|persconferentie|basın toplantısı|конференція)\b",
     re.IGNORECASE,
 )
 
 
+_CJK_EVENT = re.compile(r"记者会|發布會|发布会|記者会見|記者會|기자회견|브리핑|文字实录|会見")
+
+
 def is_event_title(text: str) -> bool:
     """A header line naming the event: 'Regular Press Briefing by Spokesperson …, 12 June'."""
-    return bool(_EVENT.search(text)) and not text.rstrip().endswith((".", "?", "!"))
+    event = _EVENT.search(text) or _CJK_EVENT.search(text)
+    return bool(event) and not text.rstrip().endswith((".", "?", "!", "。"))
 
 
 def opens_with_event(text: str) -> bool:

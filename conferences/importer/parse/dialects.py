@@ -47,7 +47,9 @@ _NAME_LABEL = re.compile(
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
-    r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$|[^\W\d_¿¡]))"
+    r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$|[^\W\d_¿¡])"
+    # '吴谦:各位记者朋友': Chinese, Japanese and Korean print no space after the colon
+    r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[:：](?=\S))"
 )
 # 'CL          Hello and welcome …' (the WHO's transcripts): a speaker's initials, then a run
 # of spaces; kept only when the document prints two or more of them
@@ -56,6 +58,7 @@ _INITIALS_LABEL = re.compile(r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=\S
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
+_CASELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af·・]+")  # CJK, kana, Hangul
 _BYLINE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){1,2}$")
 # '-Alexandre Penasse :', '• Q:': a dash or a bullet before the label
 _BULLET = re.compile(r"^[-–•][ \t]?(?=[^\W\d_])")
@@ -82,6 +85,7 @@ _NOT_LABELS = {
     "one", "two", "three", "let", "if", "the", "a", "an", "bottom line", "why it matters",
     "what's next", "the bottom line", "keep reading", "address", "subjects", "correction",
     "corrections", "clarification", "editor's note", "editors note", "editor’s note",
+    "时间", "地点", "发布人", "来源", "日期", "時間", "場所", "日時",
     "retranscription", "transcription", "transkript", "data", "fecha", "datum", "дата", "ora",
     "hora", "lieu", "luogo", "ort", "lugar", "место",
     # a login form's fields above the text
@@ -121,7 +125,10 @@ def _valid_name(name: str) -> bool:
             is_post(part) or (n and is_outlet(part, False)) for n, part in enumerate(parts)
         ):  # 'Harry Horton, Feature Story News (FSN)': a journalist and the outlet
             return False
-        name = name.replace(",", " ")
+        head, tail = parts
+        # 'Roman Prorok, tiskový mluvčí vlády ČR': a post in lower case after the name
+        lower_post = is_post(tail) and tail.strip()[:1].islower()
+        name = head if lower_post else name.replace(",", " ")
     tokens = name.split()
     if not tokens or len(name) > longest:
         return False
@@ -129,6 +136,8 @@ def _valid_name(name: str) -> bool:
         tokens = tokens[1:]  # 'THE PRESIDENT:'
     if " ".join(tokens).lower() in _NOT_LABELS or tokens[0].lower() in _NOT_LABELS:
         return False
+    if _CASELESS.fullmatch("".join(tokens)):
+        return len(name) <= 12  # '吴谦', '记者': scripts without capitals
     if not tokens[0][:1].isupper() or tokens[-1].lower() in CONNECTORS:
         return False
     for token in tokens:

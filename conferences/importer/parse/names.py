@@ -44,6 +44,13 @@ TITLE_WORDS = {
     "republik", "kanzler", "kanzlerin", "präsident", "präsidentin", "innenminister",
     "innenministerin", "vizekanzler", "vizekanzlerin", "regierungschef", "regierungschefin",
     "staatschef", "ministerpräsident", "ministerpräsidentin", "bundespräsident",
+    # the press, as the attributions name them ('Dziennikarz TVN zapytał …')
+    "dziennikarz", "dziennikarka", "redaktor", "journaliste", "periodista", "giornalista",
+    "korrespondent", "korrespondentin", "journalistin",
+    # Czech, Slovak and Polish posts
+    "mluvčí", "předseda", "předsedkyně", "ministr", "ministryně", "premiér", "prezident",
+    "místopředseda", "hovorca", "hovorkyňa", "predseda", "rzecznik", "rzeczniczka",
+    "wicepremier", "prezydent", "marszałek",
     # other languages' posts and honorifics, as printed in labels and attributions
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
@@ -60,6 +67,7 @@ ANONYMOUS_LABELS = re.compile(
     # the same in the languages of the briefings we meet
     r"interlocutor|interlocutora|pregunta|periodista|reportero|reportera|journaliste|"
     r"journalistin|frage|zusatzfrage|nachfrage|вопрос|журналист|корреспондент|domanda|"
+    r"记者|記者|问|問|기자|질문|"
     r"giornalista|pergunta|jornalista|pytanie|dziennikarz|dziennikarka|vraag|journalist|"
     r"interviewer|"
     r"participant|unidentified(?: \w+)?|unknown(?: \w+)?|voice|voices|press|media|member of the "
@@ -138,10 +146,13 @@ def all_titles(text: str) -> bool:
 
 def is_post(text: str) -> bool:
     """'Spokesperson', 'Minister of Foreign Affairs', 'Secretario de Relaciones Exteriores':
-    all title words, or a title word followed by what it is of."""
+    all title words, or a title word followed by what it is of; in lower case, a title word
+    among its first words ('tiskový mluvčí vlády ČR', 'předseda vlády ČR')."""
     words = text.split()
     if all_titles(text):
         return True
+    if words and words[0][:1].islower() and len(words) <= 6:
+        return any(is_title_word(w) for w in words[:3])
     return len(words) >= 3 and is_title_word(words[0]) and words[1].lower() in CONNECTORS
 
 
