@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .attribution import (
     Names,
     after_attribution,
+    after_sentence_attribution,
     before_attribution,
     is_verb,
     leading_person,
@@ -133,12 +134,22 @@ def parse_article(
                 lead = leading_person(m, start, end)
                 if lead and len(lead) > 1:
                     names.resolve(lead)
+            found_here = len(quote_turns)
             for span in inside:
                 if number == 0 and _is_kicker(s, span):
                     continue
                 turn, attributed = _quote_turn(para, m, span, start, end, names)
                 if turn is not None:
                     quote_turns.append((turn, attributed))
+            if inside and not any(ok for _, ok in quote_turns[found_here:]):
+                # '“…”. Lo ha dichiarato il ministro Luigi Di Maio …': named in the next sentence
+                later = after_sentence_attribution(m, end)
+                resolved = names.resolve(later) if later else None
+                if resolved and resolved.speaker:
+                    for n in range(found_here, len(quote_turns)):
+                        turn = quote_turns[n][0]
+                        turn.label, turn.speaker = resolved.printed, resolved.speaker
+                        quote_turns[n] = (turn, True)
             if not inside:  # 'Altara's minister Amira Haddan was more cautious.': 'she' next
                 lead = leading_person(m, start, end)
                 if lead:

@@ -93,6 +93,14 @@ class Names:
             and not re.search(r"(?:вич|вна|ична|ич)$", name_tokens[1])
         ):  # 'президента Альтарии Игорь Веденин': a country in the genitive, then the name
             name_tokens = name_tokens[1:]
+        if (
+            len(name_tokens) == 1
+            and name_tokens[0].isupper()
+            and len(name_tokens[0]) <= 5
+            and len(tokens) > 1
+            and is_title_word(tokens[-2])
+        ):  # 'очільник МЗС', 'the head of UNHCR': a post of an organisation
+            return Resolved(printed, self.last_person)
         name = " ".join(name_tokens).rstrip(".,")
         surname = name_tokens[-1].rstrip(".,’'s")
         if surname.endswith(("’s", "'s")):
@@ -478,6 +486,34 @@ def _antecedent(toks: list[tuple[str, int]], j: int) -> list[str]:
     return words if any(w[:1].isupper() or w.lower() in ROLE_LOWER for w in words) else []
 
 
+# The next sentence names who spoke the quotes of this one: 'Lo ha dichiarato …', 'Об этом
+# заявил …', 'Das sagte …', 'Así lo afirmó …', 'C'est ce qu'a déclaré …'
+_CATAPHORA = re.compile(
+    r"\s*(?:(?:Lo|L['’])\s*(?:ha|hanno)|Об этом|Про це|Das|Dies|Así lo|C['’]est ce qu['’]a)"
+    r"\s+(?P<verb>[^\W\d_]+)\b",
+)
+
+
+def after_sentence_attribution(m: str, end: int) -> list[str] | None:
+    match = _CATAPHORA.match(m, end)
+    if not match or (
+        not is_verb(match.group("verb"))
+        and not _verb_at(
+            tokens(m[end : match.end()], end), len(tokens(m[end : match.end()], end)) - 1
+        )
+    ):
+        return None
+    toks = tokens(m[match.end() : match.end() + 200], match.end())
+    first = [w for w, _ in toks[:16]]
+    for i in range(len(first)):  # the first name after the post: '… internazionale, Luigi Di Maio'
+        for size in (3, 2):
+            run = first[i : i + size]
+            if len(run) == size and _name_run(run) == run:
+                return run
+    words = _name_after([("", 0), *toks], 0)
+    return words or None
+
+
 def sentence_subjects(m: str, start: int, end: int) -> list[list[str]]:
     """Subjects of report verbs in a sentence outside quotes ('Lavrov stressed that …')."""
     toks = tokens(m[start:end], start)
@@ -498,6 +534,8 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
         # 'At the joint press conference, Jaishankar called for …': the subject after the comma
         comma = next((n for n, (w, _) in enumerate(toks[:12]) if w == ","), None)
         toks = toks[comma + 1 :] if comma is not None else []
+    if toks and toks[0][0] in ("De", "Het", "Een"):  # 'De Amerikaanse minister Rex Tillerson'
+        toks = toks[1:]
     words: list[str] = []
     for n, (word, _) in enumerate(toks):
         if (
@@ -520,6 +558,24 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
         words.append(word)
     if not words or any(w.lower() in ("and", "or", "y", "et", "und") for w in words):
         return None
+    if (
+        not _name_run(words)
+        and not (len(words) == 1 and _is_name_word(words[0]))
+        and words[0].lower()
+        in ROLE_LOWER - {"the", "a", "an"}  # the sentence opens with the post ('Міністр …')
+    ):
+        # 'Міністр закордонних справ України Андрій Сибіга під час …': a post in the genitive,
+        # then the name
+        first = []
+        for w, _ in toks[:12]:  # (the subject stands before the verb and any quote)
+            if w.startswith(MASK) or is_verb(w) or (w[:1].islower() and w in PRONOUNS):
+                break
+            first.append(w)
+        for size in (3, 2):
+            for i in range(len(first) - size + 1):
+                run = first[i : i + size]
+                if _name_run(run) == run and any(is_title_word(w) for w in first[:i]):
+                    return run
     if len(words) == 1 and _is_name_word(words[0]) and len(toks) > 1 and toks[1][0][:1].islower():
         return words  # 'Jaishankar called for …': a surname, which the resolver may know
     return _name_run(words) or None

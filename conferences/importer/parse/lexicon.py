@@ -36,7 +36,9 @@ SPEECH_VERBS = {
     "destacó", "recordó", "manifestó", "expresó", "defendió", "sostuvo", "agregó",
     "ajoute", "rappelé", "martelé", "lancé", "répondu", "confié",
     "заявив", "сказав", "зазначив", "зазначила", "наголосив", "наголосила", "додав", "додала",
-    "diye", "konuştu", "ekledi", "dile", "fuhr", "dedi", "söyledi", "belirtti", "açıkladı",
+    "zei", "zegt", "verklaarde", "benadrukte", "voegde", "stelde", "aldus",
+    "повідомив", "diye", "konuştu", "ekledi", "dile", "fuhr", "dedi", "söyledi", "belirtti",
+    "açıkladı",
     "vurguladı", "kaydetti", "ifade",
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
@@ -56,17 +58,19 @@ SPEECH_VERBS = {
 PAST_TENSE = r"[^\W\d_]{3,}(?:ó|ò|ou)"
 NOT_VERBS = {"però", "perciò", "ciò", "può", "farò", "sarò", "avrò", "dominó", "capó", "sou"}
 # 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
-AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo"}
+AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo", "aldus"}
 # The same before a quote: 'según Albares sigue siendo el «principal foco de preocupación»'
 BEFORE_QUOTE_SOURCES = AFTER_QUOTE_SOURCES - {"so", "segundo"}
 DASHES = {",", ";", ":", "—", "–"}  # punctuation between a closing quote and its verb
 # Articles before a post ('sagte die Ministerin', 'a déclaré le ministre'), like 'the'
 ARTICLES = {
     "the", "a", "an", "die", "der", "das", "den", "dem", "le", "la", "les", "el", "los", "las",
-    "un", "una", "uno", "il", "lo", "gli", "une", "ein", "eine", "einen",
+    "un", "una", "uno", "il", "lo", "gli", "une", "ein", "eine", "einen", "het", "een",
 }  # fmt: skip
 # 'a-t-il déclaré', 'sagte er': pronouns that refer back to the last person named
-OTHER_PRONOUNS = {"er", "sie", "il", "elle", "a-t-il", "a-t-elle", "он", "она"}
+OTHER_PRONOUNS = {
+    "er", "sie", "il", "elle", "a-t-il", "a-t-elle", "он", "она", "він", "вона", "hij", "zij",
+}  # fmt: skip
 REPORT_VERBS = SPEECH_VERBS - {
     "according", "quoted", "cited", "reported", "calling", "calls", "called", "describing",
     "described", "describes", "branded", "termed", "accused", "accusing", "asked", "asks",
@@ -163,6 +167,17 @@ FUNCTION_WORDS = {
     "но",
     "затем",
     "потом",
+    # Ukrainian and Russian prepositions opening a sentence ('У своєму зверненні він …')
+    "у",
+    "в",
+    "на",
+    "з",
+    "із",
+    "до",
+    "за",
+    "по",
+    "про",
+    "об",
     # German contractions ('Am Wahlsonntag'), never part of a name
     "am",
     "beim",

@@ -15,6 +15,7 @@ from .transcript import TranscriptResult
 # A header that says one person's words follow: 'The following is a near-verbatim transcript of …
 # by Name', 'Remarks by Foreign Minister Name', 'Briefing by Spokesperson Name'.
 _PREAMBLE = re.compile(
+    r"\bletterlijke tekst\b|\bwortlaut\b|\btexte intégral\b|\btranscription de\b|"
     r"\btranscript of\b|^(?:daily |regular |noon |press |opening |closing )*"
     r"(?:remarks|briefing|statement|speech|address|press conference|news conference)\b.*\bby\b",
     re.IGNORECASE,

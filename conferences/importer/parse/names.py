@@ -47,6 +47,10 @@ TITLE_WORDS = {
     # the press, as the attributions name them ('Dziennikarz TVN zapytał …')
     "dziennikarz", "dziennikarka", "redaktor", "journaliste", "periodista", "giornalista",
     "korrespondent", "korrespondentin", "journalistin",
+    # Ukrainian and Russian descriptions of officials ('заявив очільник МЗС')
+    "очільник", "урядовець", "посадовець", "керівник", "руководитель", "глава", "дипломат",
+    "чиновник", "міністр", "речник", "речниця", "голова", "прем'єр", "прем’єр",
+    "minister-president",
     # Czech, Slovak and Polish posts
     "mluvčí", "předseda", "předsedkyně", "ministr", "ministryně", "premiér", "prezident",
     "místopředseda", "hovorca", "hovorkyňa", "predseda", "rzecznik", "rzeczniczka",
@@ -263,7 +267,7 @@ def _too_different(first: str, second: str) -> bool:
 _NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Z]?[a-z\u00e0-\u024f'’]+)*"
 _POSTS = (
     r"spokesperson|spokesman|spokeswoman|minister|secretary|president|ambassador|chancellor|"
-    r"first lady|"
+    r"first lady|minister-president|"
     r"premier|envoy|governor|director|commissioner|representative|secretary-general|"
     r"director-general|coordinator|adviser|advisor|chair|chairman|chairwoman|"
     # the same posts in the other languages of the briefings we meet

@@ -232,6 +232,9 @@ def _covers(span: Span, i: int) -> bool:
 
 
 def find_quotes(s: str) -> list[Span]:
+    # ',,Die raketten …’’' (Dutch papers open with two commas): read as '„', offsets unchanged
+    s = re.sub(r"(?:(?<=\s)|^),,(?=\w)", " „", s)
+    s = re.sub(r"(?<=[\w.,!?…])’’", "” ", s)  # '… allemaal’’, zei Zijlstra': one closing mark
     spans = double_quotes(s)
     spans += single_quotes(s, spans)
     spans += dash_quotes(s, spans)
