@@ -258,6 +258,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
             and 3 <= _words(text) <= 40
             and not text.endswith(".")
             and not _field_line(text)
+            and not re.search(r"\s[>»]\s", text)  # 'Home > Embassy’s News Letter'
             and (not _only_date(text))
             and (not place or place not in text)
         ):

@@ -107,7 +107,8 @@ class Names:
             return None
         if surname not in self.canonical and len(name_tokens) == 1:
             # 'Ibarrondo' after 'Tomás Ibarrondo Vega': a name of someone already met
-            met = [p for p in self.canonical.values() if p and surname in p.split()[1:]]
+            met = [p for p in self.canonical.values() if p and surname in p.split()]
+            # ('Yang' after 'Yang Jiechi': a family name printed first)
             if len(set(met)) == 1:
                 self.canonical[surname] = met[0]
         if surname not in self.canonical:
@@ -350,6 +351,15 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             rest = _forward_np(toks, k)
             return None if not rest or _is_source(rest) else rest
         dialogue = mark in "—–" and first and word[:1].islower()  # '— …, — уточнил Веденин'
+        # '"…," konštatoval Kuleba': a Slavic past tense right after the quote, then a name
+        slavic = (
+            first
+            and re.fullmatch(r"[^\W\d_]{4,}(?:ł|ła|l|la)", word) is not None
+            and word[:1].islower()
+            and k + 1 < len(toks)
+            and toks[k + 1][0][:1].isupper()
+        )
+        dialogue = dialogue or slavic
         if not _verb_at(toks, k) and not dialogue:
             continue
         if word.lower() == "according":
@@ -521,6 +531,9 @@ def sentence_subjects(m: str, start: int, end: int) -> list[list[str]]:
     for k, (word, _) in enumerate(toks):
         if word.lower() in REPORT_VERBS:
             subject = _backward_np(toks, k)
+            if not subject and k and toks[k - 1][0] == ",":
+                # '… for mutual benefits, said Foreign Minister Yang Jiechi on Tuesday.'
+                subject = _forward_np(toks, k)
             if subject and not _is_source(subject):
                 found.append(subject)
     return found

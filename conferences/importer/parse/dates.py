@@ -219,8 +219,8 @@ def place_from_line(text: str) -> str | None:
         return None
     if re.search(r"\d", line) and not _PLACE_WORDS.search(line):
         return None
-    if _NOT_PLACE.match(line):
-        return None  # 'Search' left of a page's date
+    if _NOT_PLACE.match(line) or re.search(r"[>»|]", line):
+        return None  # 'Search' left of a page's date; 'Home > News', a breadcrumb
     lower = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", line) if w[:1].islower()]
     if len([w for w in lower if w not in _PLACE_CONNECTORS]) >= 2 and not _PLACE_START.match(line):
         return None  # 'Altaran ministry rejects report …': a headline, not a room or a city
