@@ -303,8 +303,11 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
         if seen > 10:
             break
         found = find_date(line.text)
-        if found and (len(line.text.split()) <= 12 or found[1] <= 8):
-            return found[0]
+        if not found:
+            continue
+        share = (found[2] - found[1]) / max(1, len(line.text.strip()))
+        if found[1] <= 8 or (len(line.text.split()) <= 8 and share >= 0.4):
+            return found[0]  # not 'The night of 31 January 1953 changed the coast forever.'
     return None
 
 

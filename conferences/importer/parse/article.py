@@ -204,10 +204,10 @@ def parse_article(
 
 
 _CREDIT = re.compile(
-    r"^\(?(?:quelle|foto|fotos|photo|photos|bild|image|credit|crédit|fuente|fonte|источник|"
-    r"фото)\s*:|(?:\bpic|\bphoto|\bfile photo)\.?\)?$",
+    r"^\((?:quelle|foto|fotos|photo|photos|bild|image|credit|crédit|fuente|fonte|источник|"
+    r"фото)\s*:[^()]*\)$",
     re.IGNORECASE,
-)
+)  # '(Quelle: Kay Nietfeld/dpa)': a photo's credit in brackets, under its caption
 
 
 def _captions(groups: list[list[Line]]) -> set[int]:
@@ -221,7 +221,7 @@ def _captions(groups: list[list[Line]]) -> set[int]:
         and len(texts[n + 1].split()) <= 12
         and len(texts[n].split()) <= 40  # a caption is short; 'Quelle: BILD' under a whole text
     }
-    found |= {n for n, text in enumerate(texts) if text.endswith(("— Bernama pic", "pic."))}
+    found |= {n for n, text in enumerate(texts) if re.search(r"[—–-] \w+ pic\.?$", text)}
     repeated = {texts[n] for n in found}
     return found | {n for n, text in enumerate(texts) if text in repeated}
 
@@ -350,7 +350,7 @@ def _fill_unattributed(
         elif turn.label is None:
             turn.speaker = default_speaker or names.last_person or sole
         elif turn.speaker is None:
-            turn.speaker = default_speaker or sole
+            turn.speaker = default_speaker  # ('the president' named no one: not `sole` either)
 
 
 __all__ = ["MASK", "is_boundary", "is_heading", "paragraphs", "parse_article"]

@@ -213,6 +213,8 @@ def _np_token(word: str) -> bool:
 
 
 _AUXILIARIES = {"a", "ont", "avait", "avaient", "ha", "hanno", "aveva"}
+# English reporting verbs never come before their subject in 'said Norland, the country's …'
+_ENGLISH_VERBS = {"said", "says", "told", "tells", "added", "adds", "asked", "asks", "noted"}
 
 
 def _verb_at(toks: list[tuple[str, int]], k: int) -> bool:
@@ -228,7 +230,13 @@ def _verb_at(toks: list[tuple[str, int]], k: int) -> bool:
         if previous in ",;:()" or previous.startswith(MASK):
             return False
         if previous.lower() in _AUXILIARIES:
-            return True
+            if previous.lower() != "a":
+                return True
+            # 'Bourita a de son côté regretté', 'il a noté', not 'At a café', 'a former protégé'
+            before = toks[back - 1][0] if back else ""
+            return before.lower() in ("il", "elle", "on") or (
+                _is_name_word(before) and before.lower() not in _OPENERS
+            )
     return False
 
 
@@ -432,7 +440,8 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         named = after and (
             _name_run(after) == after or (len(after) == 1 and _is_name_word(after[0]))
         )
-        if named and closed and not (subject and _name_run(subject)):
+        english = word.lower() in _ENGLISH_VERBS or word.lower().endswith("ed")
+        if named and closed and not english and not (subject and _name_run(subject)):
             return after, True  # (before 'den neuen Innenminister', which is no name)
         if subject and not _is_source(subject):
             return subject, True
@@ -455,7 +464,9 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             before = before[len(before) - before[::-1].index(",") :]
         runs = [before[i : i + n] for n in (3, 2) for i in range(len(before) - n + 1)]
         runs = [r for r in runs if _name_run(r) == r and (len(r) == 3 or r[0] != "The")]
-        if runs and not verb.endswith("ing"):
+        right_before = _backward_np(toks, first_verb) if first_verb < len(toks) else []
+        if runs and not verb.endswith("ing") and not right_before:
+            # (not when 'the president' stands right before 'told')
             last = max(runs, key=lambda r: (before.index(r[0]) + len(r), len(r)))
             return last, True
         subject = []

@@ -47,18 +47,24 @@ _NAME_LABEL = re.compile(
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
-    r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$|[^\W\d_¿¡])"
+    r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$)"
     # '吴谦:各位记者朋友': Chinese, Japanese and Korean print no space after the colon
     r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[:：](?=\S))"
 )
 # 'CL          Hello and welcome …' (the WHO's transcripts): a speaker's initials, then a run
 # of spaces; kept only when the document prints two or more of them
-_INITIALS_LABEL = re.compile(r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=\S)")
+_INITIALS_LABEL = re.compile(
+    r"^(?P<label>[A-Z]{2,4})(?:[ \t]{3,}|\t[ \t]*)(?=[^\W\d_]+[ \t]+[^\W\d_]+[ \t,.]+[^\W\d_])"
+)  # (speech after it, not a table's figures: 'UK     1.1%    0.9%')
 # A note or an affiliation printed after a name in a label, or a post after a bar.
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
 _CASELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af·・]+")  # CJK, kana, Hangul
+_BYLINE_WORDS = re.compile(
+    r"(?i)^(?:reporter|by|author|autor|autorin|auteur|presenter|producer|correspondent|writer|"
+    r"text|photos?|editor|redakce|redacción)$"
+)
 _BYLINE_NAME = re.compile(r"^[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){1,2}$")
 # '-Alexandre Penasse :', '• Q:': a dash or a bullet before the label
 _BULLET = re.compile(r"^[-–•][ \t]?(?=[^\W\d_])")
@@ -178,8 +184,10 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
     if not match or not _valid_name(match.group("name")):
         return None
     anonymous = bool(ANONYMOUS_LABELS.match(match.group("name")))
+    if match.group(0)[:1].isdigit() and "?" not in raw[match.end() :]:
+        return None  # '1. Taxes: Income tax stays the same.': a numbered list, not a question
     label = _make(line, view, index, match, anonymous, False, skip)
-    if match.group(0)[:1].isdigit() and "?" in raw[match.end() :]:
+    if match.group(0)[:1].isdigit():
         # '1. VnExpress: … Please comment on this matter?': a numbered question of an outlet
         label.anonymous = True
         label.note = label.note or label.label
@@ -253,7 +261,11 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
     kept = []
     for label, line in found:
         words = view[label.text_start : line.end].strip("\x00 \t") if label.text_start else ""
-        if (started is None or label.line_index <= started) and _BYLINE_NAME.match(words):
+        if (
+            (started is None or label.line_index <= started)
+            and _BYLINE_NAME.match(words)
+            and _BYLINE_WORDS.match(label.label)
+        ):
             continue  # 'Reporter: Gillian Bradford' above the transcript: a byline
         special = label.anonymous or label.answer_label
         # ... if it has the form of the others ('PRESIDENT KESSEL:' among capitals) and its
@@ -322,7 +334,11 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
         candidates.append((index, line, text if bar else shown, anonymous, note))
         previous = next((lines[j] for j in range(index - 1, -1, -1) if not lines[j].blank), None)
         if previous and not re.search(r"[^\W_]", previous.text) and shown.isupper():
-            ruled.append(index)  # '---' then 'PRESIDENTE ANDRÉS …': a speaker under a rule
+            # '---' then 'PRESIDENTE ANDRÉS …', 'MODERADORA', 'NAME, SECRETARIO DE …': a speaker
+            # under a rule; a headline in capitals ('TURNOUT FELL AGAIN') names no post
+            words = re.findall(r"[^\W\d_][\w'’\-]*", shown)
+            if "," in shown or any(is_title_word(w) or ANONYMOUS_LABELS.match(w) for w in words):
+                ruled.append(index)
         elif _HONORIFIC_CAPS.match(shown):
             ruled.append(index)  # 'M. Mahamadou ISSOUFOU' (the Élysée's transcripts)
     capitals = [c for c in candidates if c[2].isupper() and c[0] >= (ruled or [0])[0]]

@@ -42,6 +42,8 @@ SPEECH_VERBS = {
     "vurguladı", "kaydetti", "ifade",
     "povedal", "povedala", "uviedol", "uviedla", "vyhlásil", "vyhlásila", "dodal", "dodala",
     "zdôraznil", "zdôraznila", "disse", "afirmou", "declarou", "ressaltou", "acrescentou",
+    "destacou", "explicou", "lembrou", "salientou", "informou", "comentou", "questionou",
+    "respondeu", "garantiu", "sublinhou", "reiterou", "concluiu", "criticou", "avaliou",
     # Italian (passato remoto, and the participle after 'ha'), Polish, more Russian
     "dichiarato", "detto", "spiegato", "aggiunto", "sottolineato", "affermato",
     "ribadito", "precisato", "osservato", "commentato", "risposto", "concluso", "annunciato",
@@ -55,7 +57,7 @@ SPEECH_VERBS = {
 # Third-person past tenses of Spanish, Italian and Portuguese reporting verbs end alike
 # ('respondió', 'concluyó', 'dichiarò', 'afirmou'): a word of that shape in an attribution's
 # place reads as a verb, these few words that share the shape aside.
-PAST_TENSE = r"[^\W\d_]{3,}(?:ó|ò|ou)"
+PAST_TENSE = r"[^\W\d_]{3,}(?:ó|ò)"
 NOT_VERBS = {"però", "perciò", "ciò", "può", "farò", "sarò", "avrò", "dominó", "capó", "sou"}
 # 'according to' after a quote, in other languages: '„…“, so Baerbock', '« … », selon Le Drian'
 AFTER_QUOTE_SOURCES = {"so", "selon", "laut", "según", "segundo", "aldus"}

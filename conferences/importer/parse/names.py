@@ -33,7 +33,7 @@ TITLE_WORDS = {
     # abbreviated posts: 'SecState Blinken', 'Amb. Marwick'
     "secstate", "secdef", "secgen", "amb", "amb.", "dep.", "asst.", "presidential",
     "bk", "bm", "bpr",  # Bundeskanzler, Bundesminister, Bundespräsident
-    "moderator", "interpreter",
+    "moderator", "interpreter", "moderador", "moderadora", "moderatrice", "moderatorin",
     # the nouns of long posts: 'High Representative for Foreign Affairs and Security Policy'
     "policy", "relations", "cooperation", "development", "commission", "committee", "union",
     "nations", "agency", "european", "parliament", "assembly",

@@ -190,12 +190,18 @@ def single_quotes(s: str, taken: list[Span]) -> list[Span]:
 # word closes it, and the words after that dash are the attribution.
 _DASH_OPEN = re.compile(r"(?:^\s*|(?<=[.!?…])\s+)([—–-])[ \t\u00a0]+(?=\S)")
 _DASH_CLOSE = re.compile(r"\s([—–-])\s+(?=[a-zа-яёіїєґąćęłńóśźżäöüßéèàçñ])")
-# After a hyphen, which also marks lists and asides, the word must be a reporting verb
-# ('- … - skomentował szef rządu', '- … - заявил он')
-_SAID = re.compile(r"[^\W\d_]+(?:ł|ła|li|ły|л|ла|ли|ó|ò|ou)\b|(?:said|says|added|told)\b")
+# The word after the closing dash must be a reporting verb in the past tense of a language that
+# quotes this way ('– … – skomentował', '— …, — заявил он', '— …, — наголосив'): dashes also
+# mark lists and asides ('– Funding for housing – up 5 percent', '- … - said to be …').
+_SAID = re.compile(r"[^\W\d_]+(?:ł|ła|li|ły|л|ла|ли|в)\b(?!\s+to\b)")
 
 
 def dash_quotes(s: str, taken: list[Span]) -> list[Span]:
+    covered = bytearray(len(s) + 1)  # positions inside the quotes found already
+    for span in taken:
+        lo = span.open_mark if span.open_mark is not None else span.start
+        hi = span.close_mark if span.close_mark is not None else span.end
+        covered[lo : hi + 1] = b"\x01" * (hi + 1 - lo)
     spans: list[Span] = []
     pos = 0
     while True:
@@ -204,31 +210,19 @@ def dash_quotes(s: str, taken: list[Span]) -> list[Span]:
             return spans
         mark = opener.start(1)
         pos = opener.end()
-        if any(_covers(span, mark) for span in taken):
-            continue
+        if covered[mark] or not s[pos : pos + 1].isupper():
+            continue  # speech starts with a capital, not '— and the forecast …'
         closer = _DASH_CLOSE.search(s, pos)
-        while closer and closer.group(1) == "-" and not _SAID.match(s, closer.end()):
+        while closer and not _SAID.match(s, closer.end()):
             closer = _DASH_CLOSE.search(s, closer.end())
-        if s[mark] == "-" and closer is None:
-            continue  # a list's hyphen, not a quote
         following = _DASH_OPEN.search(s, pos)
-        if closer and (following is None or closer.start(1) < following.start(1)):
-            close = closer.start(1)
-        elif mark == len(s) - len(s.lstrip()) and not s[:mark].strip():
-            close = None  # the whole paragraph is the quote
-        else:
+        if closer is None or (following is not None and following.start(1) < closer.start(1)):
             continue
-        a, b = _trim(s, pos, close if close is not None else len(s))
-        if re.search(r"\w", s[a:b]) and not any(_covers(span, a) for span in taken):
+        close = closer.start(1)
+        a, b = _trim(s, pos, close)
+        if re.search(r"\w", s[a:b]) and not covered[a]:
             spans.append(Span(a, b, mark, close))
-        if close is not None:
-            pos = close + 1
-
-
-def _covers(span: Span, i: int) -> bool:
-    lo = span.open_mark if span.open_mark is not None else span.start
-    hi = span.close_mark if span.close_mark is not None else span.end
-    return lo <= i <= hi
+        pos = close + 1
 
 
 def find_quotes(s: str) -> list[Span]:
