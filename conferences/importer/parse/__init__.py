@@ -66,7 +66,8 @@ def parse(
         if not labels and kind != "article"
         else None
     )
-    if monologue and kind == "auto" and not _reported(view.text):
+    titled = bool(monologue) and monologue[0] < body_from  # 'Remarks … by …' in front matter
+    if monologue and kind == "auto" and (titled or not _reported(view.text)):
         kind = "transcript"
         warnings.append("kind detected: transcript (one speaker, no labels)")
     elif kind == "auto":

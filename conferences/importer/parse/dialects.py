@@ -336,13 +336,23 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
         if previous and not re.search(r"[^\W_]", previous.text) and shown.isupper():
             # '---' then 'PRESIDENTE ANDRÉS …', 'MODERADORA', 'NAME, SECRETARIO DE …': a speaker
             # under a rule; a headline in capitals ('TURNOUT FELL AGAIN') names no post
-            words = re.findall(r"[^\W\d_][\w'’\-]*", shown)
-            if "," in shown or any(is_title_word(w) or ANONYMOUS_LABELS.match(w) for w in words):
-                ruled.append(index)
+            ruled.append(index)
         elif _HONORIFIC_CAPS.match(shown):
             ruled.append(index)  # 'M. Mahamadou ISSOUFOU' (the Élysée's transcripts)
     capitals = [c for c in candidates if c[2].isupper() and c[0] >= (ruled or [0])[0]]
-    if ruled and all(c[0] in ruled or c[3] for c in capitals):
+    # a speaker's post or a moderator among them: not a headline in capitals under a rule
+    # ('TURNOUT FELL AGAIN')
+    posted = any(
+        "," in c[2]
+        or _HONORIFIC_CAPS.match(c[2])
+        or any(
+            is_title_word(w) or ANONYMOUS_LABELS.match(w)
+            for w in re.findall(r"[^\W\d_][\w'’\-]*", c[2])
+        )
+        for c in candidates
+        if c[0] in ruled
+    )
+    if ruled and posted and all(c[0] in ruled or c[3] for c in capitals):
         # a document whose speakers each stand in capitals under a rule: every one of them,
         # once is enough (a ceremony with one speech)
         return [
