@@ -27,7 +27,16 @@ from .language import detect_language
 from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
 from .records import ParsedDocument, Turn
-from .text import PAD, Line, build_view, is_chrome, is_time_line, is_wrapped, split_lines
+from .text import (
+    CJK_LETTERS,
+    PAD,
+    Line,
+    build_view,
+    is_chrome,
+    is_time_line,
+    is_wrapped,
+    split_lines,
+)
 from .transcript import body_labels, parse_transcript
 
 __all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
@@ -268,9 +277,7 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
     for n in reversed(near_title):  # (a title printed twice: its second copy heads the text)
         # the date printed with the event's title, or on the lines under it, beats a blog's
         # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
-        found = next(
-            (find_date(t, day_first) for t in texts[n : n + 3] if find_date(t, day_first)), None
-        )
+        found = next((f for f in (find_date(t, day_first) for t in texts[n : n + 3]) if f), None)
         partial = day_and_month(title)
         if found and partial and not find_date(title):
             # '(Roma, 7 ottobre)' in the title, 'Data: 09/10/2015' under it: that year
@@ -317,7 +324,7 @@ def _words(text: str) -> int:
     return max(len(text.split()), len(_CJK.findall(text)) // 2)
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_LETTERS}]")
 
 
 def _field_line(text: str) -> bool:

@@ -177,6 +177,16 @@ def _is_name_word(word: str) -> bool:
     )
 
 
+def _name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
+    """Every run of three, then of two, words that is a name by itself, with where it starts."""
+    return [
+        (i, words[i : i + size])
+        for size in (3, 2)
+        for i in range(len(words) - size + 1)
+        if _name_run(words[i : i + size]) == words[i : i + size]
+    ]
+
+
 def _name_run(words: list[str]) -> list[str]:
     """The first run of two or three capitalised words that are not titles: a person's name."""
     run: list[str] = []
@@ -462,13 +472,11 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         verb = toks[first_verb][0].lower() if first_verb < len(toks) else ""
         if "," in before:  # not across a comma ('… counterpart Vladimir Putin, saying …')
             before = before[len(before) - before[::-1].index(",") :]
-        runs = [before[i : i + n] for n in (3, 2) for i in range(len(before) - n + 1)]
-        runs = [r for r in runs if _name_run(r) == r and (len(r) == 3 or r[0] != "The")]
+        runs = [(i, r) for i, r in _name_runs(before) if len(r) == 3 or r[0] != "The"]
         right_before = _backward_np(toks, first_verb) if first_verb < len(toks) else []
         if runs and not verb.endswith("ing") and not right_before:
             # (not when 'the president' stands right before 'told')
-            last = max(runs, key=lambda r: (before.index(r[0]) + len(r), len(r)))
-            return last, True
+            return max(runs, key=lambda run: (run[0] + len(run[1]), len(run[1])))[1], True
         subject = []
         for word, _ in toks:
             if word.lower() == "according":
@@ -525,12 +533,9 @@ def after_sentence_attribution(m: str, end: int) -> list[str] | None:
     ):
         return None
     toks = tokens(m[match.end() : match.end() + 200], match.end())
-    first = [w for w, _ in toks[:16]]
-    for i in range(len(first)):  # the first name after the post: '… internazionale, Luigi Di Maio'
-        for size in (3, 2):
-            run = first[i : i + size]
-            if len(run) == size and _name_run(run) == run:
-                return run
+    runs = _name_runs([w for w, _ in toks[:16]])
+    if runs:  # the first name after the post: '… internazionale, Luigi Di Maio'
+        return min(runs, key=lambda run: (run[0], -len(run[1])))[1]
     words = _name_after([("", 0), *toks], 0)
     return words or None
 
@@ -595,11 +600,9 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
             if w.startswith(MASK) or is_verb(w) or (w[:1].islower() and w in PRONOUNS):
                 break
             first.append(w)
-        for size in (3, 2):
-            for i in range(len(first) - size + 1):
-                run = first[i : i + size]
-                if _name_run(run) == run and any(is_title_word(w) for w in first[:i]):
-                    return run
+        for i, run in _name_runs(first):
+            if any(is_title_word(w) for w in first[:i]):
+                return run
     if len(words) == 1 and _is_name_word(words[0]) and len(toks) > 1 and toks[1][0][:1].islower():
         return words  # 'Jaishankar called for …': a surname, which the resolver may know
     return _name_run(words) or None

@@ -22,7 +22,7 @@ from .names import (
     is_title_word,
     label_name,
 )
-from .text import Line, is_chrome
+from .text import CJK_LETTERS, Line, is_chrome
 
 _Q_LABEL = re.compile(
     r"^(?P<label>(?:Q|QUESTION|Question|QUESTIONS?|Questioner|QUESTIONER)"
@@ -49,7 +49,7 @@ _NAME_LABEL = re.compile(
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
     r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$)"
     # '吴谦:各位记者朋友': Chinese, Japanese and Korean print no space after the colon
-    r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[:：](?=\S))"
+    rf"|(?<=[{CJK_LETTERS}])[:：](?=\S))"
 )
 # 'CL          Hello and welcome …' (the WHO's transcripts): a speaker's initials, then a run
 # of spaces; kept only when the document prints two or more of them
@@ -60,7 +60,7 @@ _INITIALS_LABEL = re.compile(
 _LABEL_NOTE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\s\|\s.*$)")
 # '[00:01:05] Name:' or '00:01:05 - Name:': a recording time printed before the label
 _TIME_PREFIX = re.compile(r"^[\[(]?\d{1,2}(?::\d{2}){1,2}[\])]?(?:[ \t]*[-–—|][ \t]*|[ \t]+)(?=\S)")
-_CASELESS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af·・]+")  # CJK, kana, Hangul
+_CASELESS = re.compile(rf"[{CJK_LETTERS}·・]+")
 _BYLINE_WORDS = re.compile(
     r"(?i)^(?:reporter|by|author|autor|autorin|auteur|presenter|producer|correspondent|writer|"
     r"text|photos?|editor|redakce|redacción)$"

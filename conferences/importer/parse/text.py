@@ -14,6 +14,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
+# Chinese, Japanese (kana) and Korean (Hangul) letters: scripts with no capitals and no spaces
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+
 PAD = "\x00"
 
 _BLOCK_TAGS = (

@@ -147,10 +147,6 @@ def _initials_of(labels: list[Label], caps: bool) -> dict[str, str]:
     return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
 
 
-def describe_named(name: str) -> LabelInfo:
-    return LabelInfo(name, False, None, True)
-
-
 def _date_line(text: str) -> bool:
     found = find_date(text)
     return bool(found) and len(text.split()) <= 6 and found[2] - found[1] >= len(text.strip()) / 2
@@ -284,7 +280,8 @@ def parse_transcript(
             speaker = fuller[label.label] or speaker
         elif re.fullmatch(r"[A-Z]{2,4}", label.label) and label.label in initials_of:
             # '-AP :' after '-Alexandre Penasse :': the initials of a label printed in full
-            speaker, info = initials_of[label.label], describe_named(initials_of[label.label])
+            speaker = initials_of[label.label]
+            info = LabelInfo(speaker, False, None, True)
         post, named = _post_and_name(label)
         if post and named and info.official:
             holder_of.setdefault(post, speaker)
