@@ -181,6 +181,11 @@ _EVENT = re.compile(
 _CJK_EVENT = re.compile(r"记者会|發布會|发布会|記者会見|記者會|기자회견|브리핑|文字实录|会見")
 
 
+def names_event(text: str) -> bool:
+    """Whether a text names a press event anywhere ('… at the regular press conference')."""
+    return bool(_EVENT.search(text) or _CJK_EVENT.search(text))
+
+
 def is_event_title(text: str) -> bool:
     """A header line naming the event: 'Regular Press Briefing by Spokesperson …, 12 June'."""
     event = _EVENT.search(text) or _CJK_EVENT.search(text)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .dates import names_event
 from .names import (
     ANONYMOUS_LABELS,
     CONNECTORS,
@@ -118,6 +119,7 @@ class Label:
     dot_dash: bool = False  # 'Portavoz.-': the Spanish transcripts' mark, never a headline's
     initials: bool = False  # 'CL   Hello …': initials and a run of spaces
     ruled: bool = False  # alone under a rule, or 'M. Tomas EKDAHL': a speaker, never a headline
+    numbered: bool = False  # '1. VnExpress: …?': a numbered question of an outlet
 
 
 def _valid_name(name: str) -> bool:
@@ -191,6 +193,7 @@ def match_label(line: Line, view: str, index: int) -> Label | None:
         # '1. VnExpress: … Please comment on this matter?': a numbered question of an outlet
         label.anonymous = True
         label.note = label.note or label.label
+        label.numbered = True
     return label
 
 
@@ -256,6 +259,15 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
     )
     if sum(1 for label, _ in found if label.initials) < 2:
         found = [(label, line) for label, line in found if not label.initials]
+    numbered = [label for label, _ in found if label.numbered]
+    # '1. Housing: Will rents go up?' in an explainer: numbered questions are a briefing's
+    # only where the text above them names a press event ('17th Regular Press Conference')
+    if (
+        numbered
+        and all(label.numbered for label, _ in found)
+        and not names_event(view[: numbered[0].start].replace("\x00", ""))
+    ):
+        found = []
     named = [label.label for label, _ in found if not label.anonymous and not label.answer_label]
     caps = sum(1 for text in named if text.isupper()) > len(named) / 2
     kept = []
