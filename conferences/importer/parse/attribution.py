@@ -43,12 +43,15 @@ class Names:
 
     haystack: str
     last_person: str | None = None
+    last_body: str | None = None  # the organisation last named as a subject: who 'it' is
     canonical: dict[str, str | None] = field(default_factory=dict)
     variants: dict[str, list[str]] = field(default_factory=dict)
 
     def resolve(self, words: list[str]) -> Resolved | None:
         printed = " ".join(words)
         low = printed.lower()
+        if low in ("it", "its") and self.last_body:  # 'The European Commission said …'
+            return Resolved(printed, self.last_body)
         if low in PRONOUNS or low in OTHER_PRONOUNS:
             return Resolved(printed, self.last_person)
         tokens = list(words)
@@ -85,6 +88,8 @@ class Names:
             ):
                 # 'a senior official', 'the Altaran Ministry of Transport': someone new, unnamed
                 self._variant(phrase, phrase)
+                if _ORGANISATION.search(tokens[-1]):
+                    self.last_body = phrase
                 return Resolved(printed, phrase)
             return Resolved(printed, self.last_person)  # a bare title: the last person named
         if (
