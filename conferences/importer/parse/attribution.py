@@ -46,6 +46,28 @@ class Names:
     last_body: str | None = None  # the organisation last named as a subject: who 'it' is
     canonical: dict[str, str | None] = field(default_factory=dict)
     variants: dict[str, list[str]] = field(default_factory=dict)
+    lower_words: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # words the article prints in lower case somewhere: common words, not names, when a
+        # sentence opens with them ('En esa línea, señaló …', 'Ha poi sottolineato …')
+        words = re.findall(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*", self.haystack)
+        self.lower_words = {word for word in words if word[0].islower()}
+
+    def _common(self, token: str) -> bool:
+        return token.lower() in self.lower_words and not (
+            token in self.canonical or fuller_name(token, self.haystack)
+        )
+
+    def _opens_only(self, run: list[str]) -> bool:
+        """Whether the words stand only where a sentence opens ('En esa línea'), never inside
+        one ('… said Will Harlan')."""
+        pattern = r"(?<![\w'’\-])" + r"\s+".join(re.escape(t) for t in run) + r"(?![\w'’\-])"
+        for match in re.finditer(pattern, self.haystack):
+            before = self.haystack[: match.start()].rstrip(" \t\u00a0")
+            if before and before[-1] not in '\n.!?:;«»"“”„()—–-':
+                return False
+        return True
 
     def resolve(self, words: list[str]) -> Resolved | None:
         printed = " ".join(words)
@@ -66,11 +88,21 @@ class Names:
         name_tokens: list[str] = []
         for token in reversed(tokens):
             if (token[:1].isupper() and not is_title_word(token) and len(name_tokens) < 3) or (
-                name_tokens and token.lower() in ("al", "bin", "de", "van", "von", "da")
+                name_tokens and token.lower() in _PARTICLES
             ):
                 name_tokens.insert(0, token)
             else:
                 break
+        if (
+            name_tokens
+            and name_tokens[0].lower() not in _PARTICLES  # 'Van der Bellen räumte ein …'
+            and self._common(name_tokens[0])
+            and self._opens_only(name_tokens)
+        ):
+            while name_tokens and self._common(name_tokens[0]):
+                name_tokens.pop(0)  # 'En', 'Ha', 'Ранее Bestnews.kz': a sentence's first word
+            if not name_tokens:  # 'Ha poi sottolineato …': the subject left out, as before
+                return Resolved(printed, self.last_person)
         described = (
             len(tokens) > 2
             and tokens[0].lower() in _PERSON_NOUNS
@@ -195,11 +227,15 @@ def _name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
 def _name_run(words: list[str]) -> list[str]:
     """The first run of two or three capitalised words that are not titles: a person's name."""
     run: list[str] = []
-    for word in [*words, ""]:
+    padded = [*words, ""]
+    for n, word in enumerate(padded):
         if _is_name_word(word) and not word.endswith(("’s", "'s")):
             run.append(word)
             continue
-        if 2 <= len(run) <= 3:
+        if run and word in _PARTICLES and _is_name_word(padded[n + 1]):
+            run.append(word)  # 'Alexander Van der Bellen'
+            continue
+        if 2 <= sum(w not in _PARTICLES for w in run) <= 3:
             return run
         run = []
     return []
@@ -523,7 +559,8 @@ def _antecedent(toks: list[tuple[str, int]], j: int) -> list[str]:
 # The next sentence names who spoke the quotes of this one: 'Lo ha dichiarato …', 'Об этом
 # заявил …', 'Das sagte …', 'Así lo afirmó …', 'C'est ce qu'a déclaré …'
 _CATAPHORA = re.compile(
-    r"\s*(?:(?:Lo|L['’])\s*(?:ha|hanno)|Об этом|Про це|Das|Dies|Así lo|C['’]est ce qu['’]a)"
+    r"\s*(?:(?:Lo|L['’])\s*(?:ha|hanno)|Об этом|Про це|Das|Dies|Así lo|"
+    r"(?:C['’]est|Voilà|Voici|Tel est) ce qu['’](?:a|ont))"
     r"\s+(?P<verb>[^\W\d_]+)\b",
 )
 
@@ -566,10 +603,20 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     toks = tokens(m[start : min(end, start + 300)], start)
     if toks and toks[0][0].lower() in _OPENERS:
         # 'At the joint press conference, Jaishankar called for …': the subject after the comma
-        comma = next((n for n, (w, _) in enumerate(toks[:12]) if w == ","), None)
+        # ('Nel corso di una conferenza …, svolta a Roma, il ministro …': the comma before it)
+        comma = next(
+            (
+                n
+                for n, (w, _) in enumerate(toks[:20])
+                if w == ","
+                and n + 1 < len(toks)
+                and (_np_token(toks[n + 1][0]) or toks[n + 1][0] in ARTICLES)
+            ),
+            None,
+        )
         toks = toks[comma + 1 :] if comma is not None else []
-    if toks and toks[0][0] in ("De", "Het", "Een"):  # 'De Amerikaanse minister Rex Tillerson'
-        toks = toks[1:]
+    if toks and (toks[0][0] in ("De", "Het", "Een") or toks[0][0] in ARTICLES):
+        toks = toks[1:]  # 'De Amerikaanse minister Rex Tillerson', '…, il ministro …'
     words: list[str] = []
     for n, (word, _) in enumerate(toks):
         if (
@@ -613,10 +660,15 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     return _name_run(words) or None
 
 
+# particles inside a surname ('Van der Bellen', 'bin Salman', 'da Silva')
+_PARTICLES = {"al", "bin", "de", "van", "von", "da", "der", "den", "ter", "dos", "du", "di"}
 _NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'
 # Words that open a sentence with a phrase before its subject ('At the press conference, …')
 _OPENERS = {
     "upon", "amid", "despite", "while", "when", "ahead", "with",
     "at", "in", "on", "after", "during", "before", "speaking", "addressing", "asked", "earlier",
     "later", "meanwhile", "separately", "responding", "answering", "replying", "following",
+    # the same openings in the languages of the articles we meet
+    "nel", "nella", "durante", "dopo", "rispondendo", "en", "tras", "respondiendo", "lors",
+    "après", "pendant", "répondant", "bei", "nach", "während", "auf", "desde",
 }  # fmt: skip

@@ -194,4 +194,15 @@ FUNCTION_WORDS = {
     "durant",
     "riguardo",
     "respecto",
+    # determiners and adverbs that open a sentence ('Solche Fragen könnten …', 'Ранее …')
+    "en",
+    "ha",
+    "hanno",
+    "solche",
+    "solcher",
+    "voilà",
+    "voici",
+    "ранее",
+    "также",
+    "теперь",
 }  # fmt: skip
