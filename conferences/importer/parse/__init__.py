@@ -113,13 +113,19 @@ def parse(
     else:
         header, body = _article_header(lines, body_from)
         groups = paragraphs(view.text, lines, body, wrapped)
-        skip, line_place, line_date = 0, None, None
-        if groups:
-            found = dateline(groups[0][0].text)
+        skip, at, line_place, line_date = 0, 0, None, None
+        # the dateline opens the first paragraph, or the one after a photo's caption
+        for at, group in enumerate(groups[:2]):
+            found = dateline(group[0].text)
+            if found and at and not re.search(r"[:–—\-]", group[0].text[: found[2]]):
+                found = None  # under a caption only with its mark ('ISLAMABAD:'), never 'NATO …'
             if found:
                 line_place, line_date, _ = found
-                skip = _view_skip(view.text, groups[0][0], found[2])
-        result = parse_article(view.text, groups, haystack, default_speaker, paraphrases, skip)
+                skip = _view_skip(view.text, group[0], found[2])
+                break
+        result = parse_article(
+            view.text, groups, haystack, default_speaker, paraphrases, skip, at if skip else 0
+        )
         turns, speakers = result.turns, result.speakers
         warnings += result.warnings
     language = detect_language(view.text.replace(PAD, ""))

@@ -96,6 +96,7 @@ def parse_article(
     default_speaker: str | None,
     want_paraphrases: bool,
     dateline_skip: int = 0,
+    dateline_at: int = 0,
 ) -> ArticleResult:
     result = ArticleResult()
     names = Names(haystack)
@@ -110,7 +111,7 @@ def parse_article(
         text = " ".join(line.text for line in group)
         if is_chrome(text) or is_time_line(text) or is_heading(text) or _quote_heading(text):
             continue
-        para = make_paragraph(view, group, dateline_skip if number == 0 else 0)
+        para = make_paragraph(view, group, dateline_skip if number == dateline_at else 0)
         s = para.text
         spans = find_quotes(s)
         m = mask_quotes(s, spans)

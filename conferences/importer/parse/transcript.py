@@ -203,12 +203,33 @@ def body_labels(
     """The speaker labels of the body: one pass of find_labels over every line; with fewer
     than two, labels printed alone on their line, if the document is made of them."""
     labels = [lab for lab in find_labels(lines, view) if lab.line_index >= body_from]
+    if len(labels) == 1 and _is_dateline(labels[0], lines[labels[0].line_index], view):
+        labels = []
     if len(labels) < 2:
         alone = [
             lab for lab in standalone_labels(lines, view, known) if lab.line_index >= body_from
         ]
         labels = alone or labels
     return block_start_labels(labels, lines) if wrapped else labels
+
+
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|stated|announced|according to|sagte|erklärte|a déclaré|a affirmé|"
+    r"dijo|afirmó|declaró|ha detto|ha dichiarato|заявил|заявила|сообщил|сообщила)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_dateline(label: Label, line: Line, view: str) -> bool:
+    """'ISLAMABAD: Foreign Office spokesperson … said Thursday that …': a news report's
+    dateline before a colon, the only 'label' of the text, not a speaker."""
+    bare = label.label.strip()
+    if not bare.isupper() or len(bare.split()) > 3 or label.anonymous or label.text_start is None:
+        return False
+    if ROLE_LABELS.match(bare) or is_title_word(bare.split()[0]):
+        return False
+    words = view[label.text_start : line.end].replace(PAD, "")
+    return bool(_REPORTED.search(words))
 
 
 def parse_transcript(
