@@ -103,6 +103,8 @@ class Names:
                 name_tokens.pop(0)  # 'En', 'Ha', 'Ранее Bestnews.kz': a sentence's first word
             if not name_tokens:  # 'Ha poi sottolineato …': the subject left out, as before
                 return Resolved(printed, self.last_person)
+        if name_tokens and name_tokens[-1].lower() in _DOCUMENTS:
+            return None  # 'The official Concluding Statement welcomed …': a paper, no one
         described = (
             len(tokens) > 2
             and tokens[0].lower() in _PERSON_NOUNS
@@ -198,6 +200,12 @@ _ORGANISATION = re.compile(
     r"presidency|administration|secretariat|cabinet)\b",
     re.IGNORECASE,
 )
+# what a meeting publishes: a subject that is no person ('the Final Declaration said …')
+_DOCUMENTS = {
+    "statement", "declaration", "communique", "communiqué", "resolution", "report", "agreement",
+    "treaty", "charter", "memorandum", "plan", "strategy", "erklärung", "déclaration",
+    "declaración", "dichiarazione", "заявление", "декларация",
+}  # fmt: skip
 _POST_NOUNS = {
     "spokesperson", "spokesman", "spokeswoman", "official", "officials", "source", "sources",
     "representative", "adviser", "advisor", "aide", "diplomat", "envoy", "member", "head",
