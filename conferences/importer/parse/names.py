@@ -148,6 +148,9 @@ def all_titles(text: str) -> bool:
     return bool(words) and all(is_title_word(w) for w in words)
 
 
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ch|i|ic)$")
+
+
 def is_post(text: str) -> bool:
     """'Spokesperson', 'Minister of Foreign Affairs', 'Secretario de Relaciones Exteriores':
     all title words, or a title word followed by what it is of; in lower case, a title word
@@ -157,6 +160,8 @@ def is_post(text: str) -> bool:
         return True
     if words and words[0][:1].islower() and len(words) <= 6:
         return any(is_title_word(w) for w in words[:3])
+    if len(words) >= 2 and _NATIONALITY.match(words[0]) and all_titles(" ".join(words[1:])):
+        return True  # 'Lithuanian Foreign Minister', 'Chinese Ambassador'
     return len(words) >= 3 and is_title_word(words[0]) and words[1].lower() in CONNECTORS
 
 

@@ -259,7 +259,8 @@ _CHROME_START = re.compile(
     r"^(?:also read|read also|read more|more from|related(?: articles| posts| stories)?|see also|"
     r"advertisement|sponsored|share this|share on|follow us|subscribe|sign up|log ?in|skip to|"
     r"leave a (?:comment|reply)|click here|download|tags?(?=\s*:|\s*$)|filed under|posted in|"
-    r"categories)\b",
+    r"categories|(?:read|see|watch|listen to) (?:the )?(?:full|complete|entire) "
+    r"(?:transcript|interview|video|story))\b",
     re.IGNORECASE,
 )
 _CHROME_WORDS = re.compile(

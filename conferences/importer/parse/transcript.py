@@ -65,6 +65,8 @@ EDITORIAL = re.compile(
     r"\bwas (?:broadcast|streamed|televised) live\b|"
     # 'Transcript E&OE' (errors and omissions excepted), 'Subjects: trade; visas.'
     r"\bE&OE\b|^(?:subjects?|topics?|themen|sujets)\s*:|"
+    # 'Read the Full Transcript', 'Watch the full interview': a link to the text below
+    r"^(?:read|see|watch|listen to) (?:the )?(?:full|complete|entire) (?:transcript|interview)|"
     # 'Retranscription:', 'neuwal transkribiert, um …': the transcriber speaking
     r"^(?:transcript|transcription|retranscription|transkript|стенограмма)\s*:?$|"
     r"\b(?:transkribiert|transcribed|retranscrit\w*|transcrit\w*)\b",
