@@ -66,6 +66,12 @@ def test_label_with_a_comma_keeps_the_name_side():
     assert label_name("Ilse Marwick, Spokesperson") == "Ilse Marwick"
 
 
+def test_label_name_leaves_out_letters_after_the_name():
+    assert label_name("THE HON TOMAS EKDAHL MP, PRIME MINISTER") == "Tomas Ekdahl"
+    assert label_name("Dr Ilse Marwick QC") == "Ilse Marwick"
+    assert label_name("Ilse Marwick, Lithuanian Foreign Minister") == "Ilse Marwick"
+
+
 def test_crlf_line_endings_keep_offsets_into_the_pasted_text():
     text = (
         "Ilse Marwick:\u00a0Good afternoon.\r\n\r\n"

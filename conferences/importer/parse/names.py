@@ -194,6 +194,9 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return rest
 
 
+_POST_NOMINALS = {"MP", "QC", "KC", "OBE", "CBE", "KBE", "MBE", "MEP", "MSP", "MLA", "TD", "PHD"}
+
+
 def label_name(label: str) -> str | None:
     """The name inside a printed speaker label, honorifics stripped and title-cased."""
     label = re.sub(r"\s*\([^()]*\)\s*", " ", label).strip()
@@ -201,6 +204,8 @@ def label_name(label: str) -> str | None:
         head, _, tail = label.partition(",")
         label = head if is_post(tail) or not is_post(head) else tail
     tokens = label.split()
+    while len(tokens) > 2 and tokens[-1].upper().rstrip(".") in _POST_NOMINALS:
+        tokens.pop()  # 'THE HON SCOTT MORRISON MP': letters after the name
     if not tokens:
         return None
     rest = strip_titles(tokens)
