@@ -169,7 +169,8 @@ _EVENT = re.compile(
     r"press availability|media availability|stakeout|doorstep|q\s*&\s*a|statement by|"
     r"joint statement|press point|"
     # the same events in the languages of the briefings we meet
-    r"\w*pressekonferenz|pressebriefing|point de presse|conférence de presse|"
+    r"\w*pressekonferenz|pressebriefing|medienkonferenz|medienorientierung|point de presse|"
+    r"conférence de presse|"
     r"conferencia de prensa|rueda de prensa|conferenza stampa|брифинг|пресс-конференция|"
     r"стенограмма|интервью|выступление|пресс-подход|брифінг|стенограма|інтерв'ю|"
     r"entrevista coletiva|entrevista|intervista|interview|tisková konference|tlačová konferencia|"

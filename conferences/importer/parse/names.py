@@ -64,6 +64,9 @@ TITLE_WORDS = {
     "vocera", "titular", "directora", "gobernador", "gobernadora", "jefe", "jefa",
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
     "bakan", "bakanı", "dışişleri", "cumhurbaşkanı", "başbakan", "sözcüsü", "sözcü",
+    # Swiss and Austrian posts ('Bundesrat Ignazio Cassis', 'Aussenminister')
+    "bundesrat", "bundesrätin", "bundesratin", "aussenminister", "aussenministerin",
+    "bundespräsidentin", "bundesminister", "bundesministerin",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
@@ -284,7 +287,8 @@ _POSTS = (
     r"porte-parole|ministre|président|présidente|secrétaire|sprecher|sprecherin|"
     r"außenministerin|außenminister|bundeskanzler|bundeskanzlerin|ministerin|portavoz|"
     r"ministro|ministra|canciller|министр|президент|представитель|presidente|presidenta|"
-    r"vocero|vocera|portavoce|sottosegretario|rzecznik|rzeczniczka|prezydent|premier"
+    r"vocero|vocera|portavoce|sottosegretario|rzecznik|rzeczniczka|prezydent|premier|"
+    r"bundesrat|bundesrätin|aussenminister|aussenministerin|bundespräsident|bundespräsidentin"
 )
 
 

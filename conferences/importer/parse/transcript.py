@@ -332,7 +332,7 @@ def parse_transcript(
             speaker = default_speaker
         answer = _split_answer(chosen) if questions_only else []
         if answer:
-            chosen = chosen[: len(chosen) - len(answer)]
+            chosen = chosen[: next(k for k, line in enumerate(chosen) if line is answer[0])]
             while chosen and chosen[-1].blank:
                 chosen.pop()
         text = join_text(view, chosen, wrapped) if chosen else ""
@@ -452,7 +452,9 @@ def _split_answer(chosen: list[Line]) -> list[Line]:
         None,
     )
     blanks = [k for k in range(len(chosen)) if chosen[k].blank]
-    if asked is not None and blanks:
+    quoted = asked is not None and asked + 1 < len(chosen) and _QUOTED.match(chosen[asked + 1].text)
+    if asked is not None and blanks and not quoted:
+        # ('Frage: …?' then '«Keine Ahnung.»' on the next line: the answer, quoted)
         # paragraphs: the question runs to the end of the paragraph that asks it
         asked = next((k - 1 for k in blanks if k > asked), len(chosen) - 1)
     if asked is None:
@@ -463,7 +465,12 @@ def _split_answer(chosen: list[Line]) -> list[Line]:
     rest = chosen[asked + 1 :]
     while rest and rest[0].blank:
         rest.pop(0)
+    while rest and (rest[-1].blank or is_time_line(rest[-1].text.strip(" •·-*"))):
+        rest.pop()  # '• 12:47': a live ticker's time of the next entry
     return rest
+
+
+_QUOTED = re.compile(r"^\s*[«“„\"»]")
 
 
 def _cut_footer(chosen: list[Line]) -> list[Line]:
