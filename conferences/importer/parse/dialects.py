@@ -384,7 +384,7 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
     # names in capitals taking turns ('LOU MARRANZANO', 'SEBASTIAN KESSEL', …): an interview
     rhythm = len(kept) >= 4 and all(shown.isupper() for _, _, shown, _, _ in kept)
     if len(kept) < 3 or len({_key(shown) for _, _, shown, _, _ in kept}) < 2:
-        return []
+        return _announced_speaker(candidates, lines)
     if not any(not anonymous for _, _, _, anonymous, _ in kept):
         return []
     # Names alone prove nothing (a live blog's bylines recur too): a question word or a label
@@ -397,6 +397,25 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
         Label(index, shown, line.start, None, anonymous, False, note)
         for index, line, shown, anonymous, note in kept
     ]
+
+
+def _announced_speaker(candidates: list, lines: list[Line]) -> list[Label]:
+    """'Transcript: Press conference with Prime Minister Najib Razak' above 'Najib Razak' alone
+    on its line and a speech under it: the one speaker of an excerpt, printed once."""
+    named = []
+    for index, line, shown, anonymous, note in candidates:
+        words = shown.split()
+        if anonymous or note or not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            continue
+        if any(is_title_word(w) for w in words):
+            continue  # 'The Rt Hon David Cameron': a page's minister, with his titles
+        below = next((lines[j] for j in range(index + 1, len(lines)) if not lines[j].blank), None)
+        if below is None or len(below.text.split()) < 20:
+            continue  # a speech follows, not another name
+        above = [lines[j].text for j in range(index) if not lines[j].blank]
+        if any(names_event(text) and shown in text for text in above):
+            named.append(Label(index, shown, line.start, None, False, False, None))
+    return named if len(named) == 1 else []
 
 
 def _shape(label: str) -> str:
