@@ -284,7 +284,8 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
         # the date printed with the event's title, or on the lines under it, beats a blog's
         # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
         found = next((f for f in (find_date(t, day_first) for t in texts[n : n + 3]) if f), None)
-        partial = day_and_month(title)
+        # (not a date inside a quote: '«… заявление от 9 ноября?» Арарат Мирзоян')
+        partial = day_and_month(re.sub(r"[«“„\"][^«»“”„\"]*[»”\"“]", " ", title))
         if found and partial and not find_date(title):
             # '(Roma, 7 ottobre)' in the title, 'Data: 09/10/2015' under it: that year
             with contextlib.suppress(ValueError):  # '31 February'

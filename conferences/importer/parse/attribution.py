@@ -436,6 +436,21 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             rest = _forward_np(toks, k)
             if rest and not _is_source(rest):
                 return rest
+        dashed = any(t[0] in DASHES for t in toks[:2])
+        if dashed and k > 1 and re.fullmatch(r"[^\W\d_]{3,}(?:л|ла|ли|ł|ła|li)", word):
+            # '», — сегодня на пресс-конференции … заявил министр … Коваль': after a dash, the
+            # circumstances first, then the verb and its subject
+            after: list[str] = []
+            for w, _ in toks[k + 1 : k + 11]:
+                if w in ",;:()" or w.startswith(MASK):
+                    break
+                after.append(w)
+            run = _name_run(after)
+            if run:  # 'министр иностранных дел Армении Арарат Мирзоян'
+                return after[: after.index(run[-1]) + 1]
+            found = _forward_np(toks, k)
+            if found:
+                return found
         subject = _backward_np(toks, k)
         head = [t for t in toks[:k] if t[0] not in DASHES]
         if subject and len(subject) == len([w for w in head if w[0].lower() not in SKIP_BETWEEN]):

@@ -57,10 +57,11 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"  # '3rd', '1er mars', '3. Mär
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 DATE_PATTERNS = [
-    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,\s*|\s+){_YEAR}\b", re.IGNORECASE),
     # '3 March 2023', '3 of March', '3 de marzo de 2023', '3 марта 2023 года'
     re.compile(
-        rf"\b{_WEEKDAY}{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}\s*,?\s+(?:de\s+)?{_YEAR}\b",
+        # ('09 июня,2022': a comma and no space before the year)
+        rf"\b{_WEEKDAY}{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}(?:\s*,\s*|\s+)(?:de\s+)?{_YEAR}\b",
         re.IGNORECASE,
     ),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
@@ -122,7 +123,7 @@ def parse_date(text: str) -> datetime.date | None:
     return found[0] if found else None
 
 
-_DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}(?!\s*,?\s+(?:de\s+)?\d)", re.I)
+_DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+(?:of|de))?\s+{_MONTH}(?!\s*,?\s*(?:de\s+)?\d)", re.I)
 
 
 def day_and_month(text: str) -> tuple[int, int] | None:
