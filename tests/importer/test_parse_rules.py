@@ -262,3 +262,29 @@ def test_german_so_after_a_quote_is_not_read_in_english():
 )
 def test_answer_and_dash_forms_need_their_own_shape(line):
     assert not [t for t in parse(line + "\n\nMore words follow here.\n").turns if t.label]
+
+
+def test_dashes_make_an_interview_only_when_they_take_turns_asking_and_answering():
+    interview = (
+        "Valdora, 3 April. The deputy minister Tomas Ekdahl spoke to the Courier.\n"
+        "- Mr Ekdahl, is the meeting on 13 April confirmed?\n"
+        "- It is possible on the 13th, and on the 14th as well. Nothing is fixed yet.\n"
+    )
+    doc = parse(interview)
+    assert [(t.kind, t.speaker) for t in doc.turns] == [
+        ("question", None),
+        ("answer", "Tomas Ekdahl"),
+    ]
+    # a list whose items ask nothing, and a report's dialogue-dash quotes, are no interview
+    listing = (
+        "The plan has three parts:\n"
+        "- Funding for social housing rises by five percent this year.\n"
+        "- A cap on rent increases holds for two more years.\n"
+    )
+    assert parse(listing).kind == "article"
+    report = (
+        "Валдора. Министр ответил журналистам.\n"
+        "— Мы готовы к переговорам? Да, готовы, — сказал Коваль.\n"
+        "— Это логичный шаг для всех сторон, — добавил он.\n"
+    )
+    assert all(t.label != "-" and t.label != "—" for t in parse(report).turns)

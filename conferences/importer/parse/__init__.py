@@ -171,6 +171,8 @@ def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
         return "transcript"
     if len(labels) >= 2 and len(distinct) >= 2 and sum(1 for lab in labels if lab.anonymous):
         return "transcript"
+    if any(lab.anonymous for lab in labels) and any(lab.answer_label for lab in labels):
+        return "transcript"  # questions and answers ('Q:' and 'A:', or a dash before each)
     if len(labels) >= 3 and all(lab.anonymous for lab in labels):
         return "transcript"  # only the questions are labelled ('Q.'), the answers are not
     return "article"

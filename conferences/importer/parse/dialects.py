@@ -418,6 +418,42 @@ def _announced_speaker(candidates: list, lines: list[Line]) -> list[Label]:
     return named if len(named) == 1 else []
 
 
+_DASH_TURN = re.compile(r"^[ \t]*[-–—][ \t]+(?=\S)")
+# '— Мы готовы, — сказал он.': a quote in a news report, the reporter's words after a dash
+_DIALOGUE_ATTRIBUTION = re.compile(r"[,.!?…][ \t]*[-–—][ \t]+[^\W\d_A-ZА-ЯЁІЇЄҐ]")
+
+
+def dash_interview_labels(lines: list[Line], view: str, body_from: int) -> list[Label]:
+    """An interview printed with a dash before each turn and no names ('- Сергей Алексеевич,
+    …?' then '- Встреча 13 апреля возможна …'): the turns alternate, question first. Not a
+    list (its items ask nothing) and not a report's quotes ('— …, — сказал он')."""
+    found = []
+    for index in range(body_from, len(lines)):
+        line = lines[index]
+        match = _DASH_TURN.match(line.text)
+        if line.blank or not match:
+            continue
+        previous = lines[index - 1] if index > body_from else None
+        words = line.text[match.end() :]
+        if len(words.split()) < 6:
+            return []  # a list's short items
+        if previous and not previous.blank and previous.text.rstrip()[-1:] not in '.?!…»"”':
+            return []  # inside a paragraph
+        found.append((index, line, words))
+    if len(found) < 2 or "?" not in found[0][2]:
+        return []
+    if sum(bool(_DIALOGUE_ATTRIBUTION.search(words)) for _, _, words in found) * 2 >= len(found):
+        return []
+    labels = []
+    for n, (index, line, words) in enumerate(found):
+        dash = line.text[: _DASH_TURN.match(line.text).end()].strip()
+        start = line.start + line.text.index(dash)
+        text_start = line.start + len(line.text) - len(words)
+        question = n % 2 == 0
+        labels.append(Label(index, dash, start, text_start, question, not question))
+    return labels
+
+
 def _shape(label: str) -> str:
     if " | " in label:
         return "bar"

@@ -11,6 +11,7 @@ from .dialects import (
     Known,
     Label,
     LabelInfo,
+    dash_interview_labels,
     describe,
     find_labels,
     standalone_labels,
@@ -212,6 +213,8 @@ def body_labels(
             lab for lab in standalone_labels(lines, view, known) if lab.line_index >= body_from
         ]
         labels = alone or labels
+    if not labels:
+        labels = dash_interview_labels(lines, view, body_from)
     return block_start_labels(labels, lines) if wrapped else labels
 
 
@@ -249,7 +252,9 @@ def parse_transcript(
         labels = body_labels(lines, view, wrapped, body_from)
     result = TranscriptResult([], [])
     first = labels[0].line_index if labels else len(lines)
-    opening = opening_lines(lines, first, body_from)
+    dashed = bool(labels) and labels[0].anonymous and labels[0].label in ("-", "–", "—")
+    # (an interview with a dash before each turn opens with the question; above it, the lead)
+    opening = [] if dashed else opening_lines(lines, first, body_from)
     result.header_lines = [i for i in range(body_from, opening[0] if opening else first)]
     named = [lab for lab in labels if not lab.anonymous]
     caps = sum(1 for lab in named if lab.label.isupper()) > len(named) / 2
