@@ -80,6 +80,9 @@ _NOT_LABELS = {
     "summary", "background", "context", "agenda", "attachment", "file", "disclaimer", "caption",
     "credit", "credits", "ps", "p.s.", "re", "fwd", "from", "to", "cc", "sent", "dear", "hi",
     "hello", "yes", "no", "first", "second", "third", "finally", "however", "but", "and", "so",
+    # a page's list of who takes part, and its fields ('PARTICIPANTS:', 'Themen:')
+    "participants", "panelists", "panellists", "attendees", "teilnehmer", "teilnehmende",
+    "intervenants", "participantes", "themen", "thema", "sujets", "temas", "temi",
     "well", "now", "today", "yesterday", "tomorrow", "here", "there", "this", "that", "these",
     "those", "what", "why", "how", "when", "where", "who", "which", "key", "main", "breaking",
     "exclusive", "opinion", "analysis", "explainer", "live", "headline", "quote", "translation",
@@ -279,6 +282,8 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
             and _BYLINE_WORDS.match(label.label)
         ):
             continue  # 'Reporter: Gillian Bradford' above the transcript: a byline
+        if not label.text_start and _names_below(lines, label.line_index):
+            continue  # 'Moderator:' above 'JOSE LUIS DE HARO': a list of who takes part
         special = label.anonymous or label.answer_label
         # ... if it has the form of the others ('PRESIDENT KESSEL:' among capitals) and its
         # words start a sentence; 'Senator Manchin: the President spoke …' stays a topic line
@@ -290,6 +295,18 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
             continue
         kept.append(label)
     return kept
+
+
+def _names_below(lines: list[Line], index: int) -> bool:
+    """Whether the next line with words is a name in capitals and nothing else."""
+    below = next((line for line in lines[index + 1 : index + 4] if not line.blank), None)
+    text = below.text.strip() if below else ""
+    return (
+        bool(text)
+        and text.isupper()
+        and len(text.split()) <= 5
+        and not re.search(r"[.?!:;,]", text)
+    )
 
 
 # Question labels in the languages of the briefings we meet, printed alone on their line (the
@@ -466,6 +483,13 @@ def _key(label: str) -> str:
     return re.sub(r"[^\w]+", " ", without_note(label)).strip().lower()
 
 
+# 'FRAGE HOENIG', 'Zusatzfrage Jung': a question word, then the journalist's name
+ASKED_BY = re.compile(
+    r"^(?:FRAGE|Frage|ZUSATZFRAGE|Zusatzfrage|NACHFRAGE|Nachfrage)[ \t]+"
+    r"(?P<name>[^\W\d_][\w'’\-]+(?:[ \t]+[^\W\d_][\w'’\-]+){0,2})$"
+)
+
+
 @dataclass
 class LabelInfo:
     speaker: str | None
@@ -481,6 +505,9 @@ def describe(label: Label, caps_document: bool) -> LabelInfo:
         return LabelInfo(None, True, bare, False)
     if label.anonymous:
         return LabelInfo(None, True, None, False)
+    asks = ASKED_BY.match(bare)
+    if asks:  # 'FRAGE HOENIG:' (the Bundespressekonferenz's protocol): a named journalist
+        return LabelInfo(label_name(asks.group("name")), False, None, False)
     if label.answer_label:
         return LabelInfo(None, False, None, True)
     name, _, outlet = bare.partition(",")

@@ -10,6 +10,9 @@ HONORIFICS = {
     "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "miss", "dr", "dr.", "sir", "dame", "madam", "madame",
     "mme", "mme.", "m.", "h.e.", "he.", "hon.", "hon", "prof", "prof.", "professor", "lord",
     "lady",
+    # the same in the languages of the briefings we meet ('Herr Seibert, wie …')
+    "herr", "herrn", "frau", "monsieur", "madame", "señor", "señora", "signor", "signora",
+    "господин", "госпожа",
 }
 # fmt: on
 # Words of posts and offices: stripped from labels, never taken for a first name.
@@ -65,7 +68,7 @@ TITLE_WORDS = {
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
     "bakan", "bakanı", "dışişleri", "cumhurbaşkanı", "başbakan", "sözcüsü", "sözcü",
     # Swiss and Austrian posts ('Bundesrat Ignazio Cassis', 'Aussenminister')
-    "bundesrat", "bundesrätin", "bundesratin", "aussenminister", "aussenministerin",
+    "sts", "vors", "vors.", "bundesrat", "bundesrätin", "bundesratin", "aussenminister", "aussenministerin",
     "bundespräsidentin", "bundesminister", "bundesministerin",
 }
 # fmt: on

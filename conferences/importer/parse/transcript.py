@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .dates import find_date, is_event_title, opens_with_event
 from .dialects import (
+    ASKED_BY,
     Known,
     Label,
     LabelInfo,
@@ -66,6 +67,9 @@ EDITORIAL = re.compile(
     r"\bwas (?:broadcast|streamed|televised) live\b|"
     # 'Transcript E&OE' (errors and omissions excepted), 'Subjects: trade; visas.'
     r"\bE&OE\b|^(?:subjects?|topics?|themen|sujets)\s*:|"
+    # 'VORS. FELDHOFF eröffnet die Pressekonferenz und begrüßt …': the protocol narrating
+    r"\b(?:eröffnet|eröffnete|opens|opened|ouvre)\b.{0,40}\b(?:pressekonferenz|press "
+    r"conference|briefing|conférence de presse)\b|"
     # 'Read the Full Transcript', 'Watch the full interview': a link to the text below
     r"^(?:read|see|watch|listen to) (?:the )?(?:full|complete|entire) (?:transcript|interview)|"
     # 'Retranscription:', 'neuwal transkribiert, um …': the transcriber speaking
@@ -344,7 +348,7 @@ def parse_transcript(
         start = chosen[0].start if chosen else (label.text_start or label.start)
         end = chosen[-1].end if chosen else start
         journalist = bool(info.outlet) and not info.official
-        if info.anonymous or (journalist and "?" in text):
+        if info.anonymous or (journalist and "?" in text) or ASKED_BY.match(label.label):
             kind = "question"
         elif result.turns and result.turns[-1].kind == "question":
             kind = "answer"
