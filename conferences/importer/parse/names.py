@@ -11,7 +11,7 @@ HONORIFICS = {
     "mme", "mme.", "m.", "h.e.", "he.", "hon.", "hon", "prof", "prof.", "professor", "lord",
     "lady",
     # the same in the languages of the briefings we meet ('Herr Seibert, wie …')
-    "herr", "herrn", "frau", "monsieur", "madame", "señor", "señora", "signor", "signora",
+    "herr", "herrn", "frau", "monsieur", "señor", "señora", "signor", "signora",
     "господин", "госпожа",
 }
 # fmt: on
@@ -68,8 +68,8 @@ TITLE_WORDS = {
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
     "bakan", "bakanı", "dışişleri", "cumhurbaşkanı", "başbakan", "sözcüsü", "sözcü",
     # Swiss and Austrian posts ('Bundesrat Ignazio Cassis', 'Aussenminister')
-    "sts", "vors", "vors.", "bundesrat", "bundesrätin", "bundesratin", "aussenminister", "aussenministerin",
-    "bundespräsidentin", "bundesminister", "bundesministerin",
+    "sts", "vors", "vors.", "bundesrat", "bundesrätin", "bundesratin", "aussenminister",
+    "aussenministerin", "bundespräsidentin", "bundesminister", "bundesministerin",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
@@ -262,6 +262,11 @@ def fuller_name(surname: str, haystack: str) -> str | None:
             continue
         if first.endswith(("’s", "'s")):
             continue
+        if "\n" in match.group(0):
+            line_end = haystack.find("\n", match.end())
+            rest = haystack[match.end() : line_end if line_end >= 0 else len(haystack)]
+            if len(rest.split()) < 4:
+                continue  # 'Hafenvertrag, Fischereiquoten' above the label 'Marwick (AM)'
         full = f"{first} {middle} {surname}" if middle else f"{first} {surname}"
         counts[full] += 1
     if not counts:
