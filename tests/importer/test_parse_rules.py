@@ -288,3 +288,16 @@ def test_dashes_make_an_interview_only_when_they_take_turns_asking_and_answering
         "— Это логичный шаг для всех сторон, — добавил он.\n"
     )
     assert all(t.label != "-" and t.label != "—" for t in parse(report).turns)
+
+
+def test_a_first_person_pronoun_never_names_the_speaker():
+    # sentences glued without a space, as a careless page prints them
+    text = (
+        "Over the coming decade, Valdora-Altara ties are expected to deepen further after"
+        " years of close work.Speaking to reporters at the Aster guesthouse, Altaran Foreign"
+        ' Minister Dr. T Ekdahl said Valdora was a key partner for Altara and the "see the'
+        " next ten years of (joint projects) as a time with plenty of room for cooperation."
+        '"I would say above all we should look at ports . . . I would choose ports as the main'
+        ' goal for both sides," he addedThis could bring in other states such as Norland.'
+    )
+    assert [t.speaker for t in parse(text, kind="article").turns] == ["T Ekdahl", "T Ekdahl"]

@@ -72,6 +72,8 @@ class Names:
     def resolve(self, words: list[str]) -> Resolved | None:
         printed = " ".join(words)
         low = printed.lower()
+        if low in ("i", "we", "you", "me", "us"):
+            return None  # the speaker's own words, not an attribution
         if low in ("it", "its") and self.last_body:  # 'The European Commission said …'
             return Resolved(printed, self.last_body)
         if low in PRONOUNS or low in OTHER_PRONOUNS:
@@ -624,7 +626,22 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     """The person a sentence opens with ('Altara's foreign minister Amira Haddan was …'), so
     that a 'she said' in the next sentence refers to her."""
     toks = tokens(m[start : min(end, start + 300)], start)
-    if toks and toks[0][0].lower() in _OPENERS:
+    first_comma = next((n for n, (w, _) in enumerate(toks[:12]) if w == ","), None)
+    opened = (
+        bool(toks)
+        and (
+            toks[0][0].lower() in _OPENERS
+            # 'Cerca del cierre de su visita a Chile, Alberto Fernández contradijo …': a phrase
+            # naming no one, then the subject after its comma
+            or (
+                first_comma is not None
+                and first_comma >= 2
+                and not _name_run([w for w, _ in toks[:first_comma]])
+                and not any(is_verb(w) for w, _ in toks[:first_comma])
+            )
+        )
+    )
+    if opened:
         # 'At the joint press conference, Jaishankar called for …': the subject after the comma
         # ('Nel corso di una conferenza …, svolta a Roma, il ministro …': the comma before it)
         comma = next(

@@ -196,6 +196,9 @@ FUNCTION_WORDS = {
     "respecto",
     # determiners and adverbs that open a sentence ('Solche Fragen könnten …', 'Ранее …')
     "en",
+    "más",
+    "cerca",
+    "antes",
     "ha",
     "hanno",
     "solche",
