@@ -105,6 +105,17 @@ class Names:
                 name_tokens.pop(0)  # 'En', 'Ha', 'Ранее Bestnews.kz': a sentence's first word
             if not name_tokens:  # 'Ha poi sottolineato …': the subject left out, as before
                 return Resolved(printed, self.last_person)
+        if (
+            len(name_tokens) == 1
+            and self.last_person
+            and name_tokens[0] not in self.canonical
+            and name_tokens[0] not in self.last_person.split()
+            and self._opens_only(name_tokens)
+            and not fuller_name(name_tokens[0], self.haystack)
+        ):
+            # 'Además, opinó que …', 'Preguntado por …, dijo que …': a word that only ever opens
+            # a sentence, never a name printed inside one; the subject left out is the last person
+            return Resolved(printed, self.last_person)
         if name_tokens and name_tokens[-1].lower() in _DOCUMENTS:
             return None  # 'The official Concluding Statement welcomed …': a paper, no one
         described = (
