@@ -115,7 +115,7 @@ def parse(
         groups = paragraphs(view.text, lines, body, wrapped)
         skip, at, line_place, line_date = 0, 0, None, None
         # the dateline opens the first paragraph, or the one after a photo's caption
-        for at, group in enumerate(groups[:2]):
+        for at, group in enumerate(groups[:4]):
             found = dateline(group[0].text)
             if found and at and not re.search(r"[:–—\-]", group[0].text[: found[2]]):
                 found = None  # under a caption only with its mark ('ISLAMABAD:'), never 'NATO …'

@@ -470,6 +470,17 @@ def after_attribution(m: str, close: int, end: int, mark: str = "") -> list[str]
             return subject
         if not [w for w in head if w[0].lower() not in AFTER_QUOTE_AUX]:
             found = _forward_np(toks, k)
+            if not found and k + 1 < len(toks) and toks[k + 1][0] == ",":
+                # '», a souligné, de son côté, le président du Niger, Mohamed Bazoum': an aside
+                # between the verb and its subject
+                aside = next(
+                    (n for n in range(k + 2, min(k + 9, len(toks))) if toks[n][0] == ","), None
+                )
+                if aside is not None:
+                    after = [w for w, _ in toks[aside + 1 : aside + 13] if not w.startswith(MASK)]
+                    after = [w for w in after if w != ","]
+                    run = _name_run(after)
+                    found = after[: after.index(run[-1]) + 1] if run else _forward_np(toks, aside)
             if dialogue and not _name_run(found or []):
                 # '– …, – powiedział rzecznik ministerstwa Łukasz Jasina'
                 found = _name_after(toks, k) or found
