@@ -243,7 +243,9 @@ def place_from_line(text: str) -> str | None:
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’\-]{2,}(?:[ ,]+[A-Z][A-Z.'’\-]{1,}){0,3})"
     r"(?:\s*\((?P<agency>[^()]{1,30})\))?\s*(?:[,:]\s*(?P<rest>[^–—\-]{0,40}?))?\s*[–—\-:]\s+|"
-    r"^(?P<place2>[A-Z][A-Z.'’\-]{2,}(?: [A-Z][A-Z.'’\-]{1,}){0,3})\s+(?=[A-Z][a-z])"
+    r"^(?P<place2>[A-Z][A-Z.'’\-]{2,}(?: [A-Z][A-Z.'’\-]{1,}){0,3})\s+(?=[A-Z][a-z])|"
+    # 'Abidjan - Le président …', 'New York – The …': a place in lower case, then a dash
+    r"^(?P<place3>[A-Z][a-zà-ÿ]{2,}(?: [A-Z][a-zà-ÿ]{2,})?)[ \t]+[–—\-][ \t]+(?=[A-Z])"
 )
 
 
@@ -289,7 +291,7 @@ def dateline(text: str) -> tuple[str, datetime.date | None, int] | None:
     match = _DATELINE.match(text)
     if not match:
         return None
-    raw = match.group("place") or match.group("place2")
+    raw = match.group("place") or match.group("place2") or match.group("place3")
     if raw.upper() in ("Q", "QUESTION", "END", "NOTE", "UPDATE", "BREAKING") or ":" in raw:
         return None
     if len(raw.replace(" ", "")) < 3:
