@@ -22,7 +22,7 @@ from .dates import (
     parse_date,
     place_from_line,
 )
-from .dialects import Known
+from .dialects import Known, unglue_labels
 from .language import detect_language
 from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
@@ -68,6 +68,7 @@ def parse(
     glued = _glued_breadcrumbs(lines, body_from)
     for i in glued:
         lines[i] = Line(lines[i].start, lines[i].start, "")
+    lines = unglue_labels(lines, view.text)
     wrapped = is_wrapped(lines[body_from:])
     labels = body_labels(lines, view.text, wrapped, body_from, known)
     monologue = (

@@ -440,6 +440,42 @@ _DASH_TURN = re.compile(r"^[ \t]*[-–—][ \t]+(?=\S)")
 _DIALOGUE_ATTRIBUTION = re.compile(r"[,.!?…][ \t]*[-–—][ \t]+[^\W\d_A-ZА-ЯЁІЇЄҐ]")
 
 
+# 'go?N. KOTZIAS: I didn't …JOURNALIST: On some …': capitals labels glued to the sentence before
+_GLUED_LABEL = re.compile(
+    r"(?<=[.?!…\"”)\]])[ \t]*(?=(?P<label>(?:[A-Z]\.[ \t]?)?[A-Z][A-Z'’\-]{2,}"
+    r"(?:[ \t][A-Z][A-Z'’\-]+){0,3}):[ \t])"
+)
+
+
+def unglue_labels(lines: list[Line], view: str) -> list[Line]:
+    """A page that lost its line breaks prints every turn on one line, each capitals label
+    glued to the end of the turn before ('…go?N. KOTZIAS: I didn't …'): cut such a line before
+    each label, when labels recur there (three at least, one printed twice)."""
+    out: list[Line] = []
+    for line in lines:
+        raw = view[line.start : line.end]
+        if len(raw) < 300 or "\x00" in raw:
+            out.append(line)
+            continue
+        cuts: list[tuple[int, str]] = []
+        for m in _GLUED_LABEL.finditer(raw):
+            if cuts and m.start() < cuts[-1][0] + len(cuts[-1][1]):
+                continue  # 'KOTZIAS:' inside 'N. KOTZIAS:', found already
+            cuts.append((m.start(), m.group("label")))
+        counts = Counter(label for _, label in cuts)
+        if len(cuts) < 3 or counts.most_common(1)[0][1] < 2:
+            out.append(line)
+            continue
+        bounds = [0] + [cut for cut, _ in cuts if cut > 0] + [len(raw)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            piece = raw[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            text = piece.strip()
+            if text:
+                out.append(Line(line.start + a + lead, line.start + a + lead + len(text), text))
+    return out
+
+
 def dash_interview_labels(lines: list[Line], view: str, body_from: int) -> list[Label]:
     """An interview printed with a dash before each turn and no names ('- Сергей Алексеевич,
     …?' then '- Встреча 13 апреля возможна …'): the turns alternate, question first. Not a
