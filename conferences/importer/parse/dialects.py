@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass
 
 from .dates import names_event
@@ -467,7 +468,7 @@ def unglue_labels(lines: list[Line], view: str) -> list[Line]:
             out.append(line)
             continue
         bounds = [0] + [cut for cut, _ in cuts if cut > 0] + [len(raw)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in pairwise(bounds):
             piece = raw[a:b]
             lead = len(piece) - len(piece.lstrip())
             text = piece.strip()
