@@ -402,7 +402,7 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
     # names in capitals taking turns ('LOU MARRANZANO', 'SEBASTIAN KESSEL', …): an interview
     rhythm = len(kept) >= 4 and all(shown.isupper() for _, _, shown, _, _ in kept)
     if len(kept) < 3 or len({_key(shown) for _, _, shown, _, _ in kept}) < 2:
-        return _announced_speaker(candidates, lines)
+        return _round_of_questions(lines, view) or _announced_speaker(candidates, lines)
     if not any(not anonymous for _, _, _, anonymous, _ in kept):
         return []
     # Names alone prove nothing (a live blog's bylines recur too): a question word or a label
@@ -415,6 +415,51 @@ def standalone_labels(lines: list[Line], view: str, known: Known | None = None) 
         Label(index, shown, line.start, None, anonymous, False, note)
         for index, line, shown, anonymous, note in kept
     ]
+
+
+# '…, Chef de la MINUSMA, M. Mahamat Saleh Annadif': posts, then an honorific and the name
+_HONORIFIC_NAME_END = re.compile(
+    r"(?:^|,[ \t]*)(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|S\.E\.|H\.E\.)[ \t]+"
+    r"(?P<name>[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){1,3})$"
+)
+# 'Amadou Coulibaly, Journal du Mali', 'Serge Daniel RFI/AFP': a journalist and the outlet
+_NAME_OUTLET = re.compile(
+    r"^(?P<name>[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})(?:,[ \t]*|[ \t]+)"
+    r"(?P<outlet>[^,\n]{2,40}?),?$"
+)
+
+
+def _round_of_questions(lines: list[Line], view: str) -> list[Label]:
+    """A press conference whose speakers are each printed once, alone on their line: the
+    official with posts and an honorific ('…, M. Mahamat Saleh Annadif') and journalists with
+    their outlets ('Amadou Coulibaly, Journal du Mali'), each followed by their words, the
+    journalists' ending in a question. Two journalists at least, and the official."""
+    found: list[Label] = []
+    journalists = 0
+    for index, line in enumerate(lines[:-1]):
+        text = line.text.strip()
+        if line.blank or len(text) > 160 or text[-1:] in ".?!:;…":
+            continue
+        below = [lines[j].text for j in range(index + 1, min(index + 4, len(lines)))]
+        if not below or not below[0] or len(below[0].split()) < 6:
+            continue
+        official = _HONORIFIC_NAME_END.search(text)
+        journalist = _NAME_OUTLET.match(text)
+        if official and (text.count(",") or is_post(text.split(",")[0])):
+            # the label is the name; the posts before it, its note
+            named = text[official.start() :].lstrip(", \t")
+            posts = text[: official.start()].strip(", \t") or None
+            found.append(Label(index, named, line.start, None, False, False, posts))
+        elif journalist and is_outlet(journalist.group("outlet"), False):
+            if "?" not in " ".join(below):
+                continue
+            journalists += 1
+            name = journalist.group("name")
+            found.append(Label(index, text, line.start, None, False, False, None))
+            found[-1].note = journalist.group("outlet").strip()
+            found[-1].label = f"{name}, {found[-1].note}"
+    officials = len(found) - journalists
+    return found if journalists >= 2 and officials >= 1 else []
 
 
 def _announced_speaker(candidates: list, lines: list[Line]) -> list[Label]:
