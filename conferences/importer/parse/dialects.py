@@ -462,6 +462,32 @@ def _round_of_questions(lines: list[Line], view: str) -> list[Label]:
     return found if journalists >= 2 and officials >= 1 else []
 
 
+_NAME_DASH = re.compile(
+    r"^[ \t]*(?P<name>(?:M\.|Mme|Mr\.?|Ms\.?|Dr\.?)?[ \t]*[A-Z][\w'’\-]+(?:[ \t]+(?:de|da|von|van)?"
+    r"[ \t]*[A-Z][\w'’\-]+){1,3})[ \t]+[-–—][ \t]+(?=[A-Z«\"“])"
+)
+
+
+def name_dash_labels(lines: list[Line], body_from: int) -> list[Label]:
+    """'Alain Juppé - Mesdames et Messieurs, …' under 'Conférence de presse conjointe … Alain
+    Juppé, …': a name and a dash open a speech, the name printed in the event's title above."""
+    found = []
+    above: list[str] = []
+    for index in range(body_from, len(lines)):
+        line = lines[index]
+        if line.blank:
+            continue
+        match = _NAME_DASH.match(line.text)
+        name = match.group("name").strip() if match else ""
+        if match and any(names_event(text) and name in text for text in above):
+            words = line.text[match.end() :]
+            text_start = line.start + len(line.text) - len(words)
+            found.append(Label(index, name, line.start, text_start, False, False, None))
+        elif not found:
+            above.append(line.text)
+    return found
+
+
 def _announced_speaker(candidates: list, lines: list[Line]) -> list[Label]:
     """'Transcript: Press conference with Prime Minister Najib Razak' above 'Najib Razak' alone
     on its line and a speech under it: the one speaker of an excerpt, printed once."""

@@ -62,6 +62,7 @@ TITLE_WORDS = {
     "außenministerin", "außenminister", "bundeskanzler", "bundeskanzlerin", "ministerin",
     "sprecherin", "sprecher", "regierungssprecher", "staatssekretär", "staatssekretärin",
     "ministre", "porte-parole", "président", "présidente", "secrétaire", "ambassadeur",
+    "chargé", "chargée", "délégué", "déléguée",
     "ministro", "ministra", "presidente", "presidenta", "portavoz", "canciller", "embajador",
     "embajadora", "secretario", "secretaria", "subsecretario", "subsecretaria", "vocero",
     "vocera", "titular", "directora", "gobernador", "gobernadora", "jefe", "jefa",

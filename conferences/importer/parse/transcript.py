@@ -13,6 +13,7 @@ from .dialects import (
     Label,
     LabelInfo,
     dash_interview_labels,
+    name_dash_labels,
     describe,
     find_labels,
     standalone_labels,
@@ -122,6 +123,8 @@ def opening_lines(lines: list[Line], first: int, skip_before: int) -> list[int]:
         text = "\n".join(lines[i].text for i in block)
         if EDITORIAL.search(text):
             break  # 'Retranscription:' above the labels: what stands above it is no speech
+        if len(block) == 1 and opens_with_event(text.lstrip("(").split(")", 1)[-1].strip(" -–—")):
+            break  # '(Paris, 7 juillet 2011) - Conférence de presse conjointe de …': the title
         if len(block) == 1 and _SECTION_HEADING.match(text) and not is_chrome(text):
             # '2. Q&A (Extract)' between the announcements and the questions; a topic heading
             # between two announcements ('On the talks in Valdora') when prose stands above it
@@ -219,6 +222,8 @@ def body_labels(
         labels = alone or labels
     if not labels:
         labels = dash_interview_labels(lines, view, body_from)
+    if not labels:
+        labels = name_dash_labels(lines, body_from)
     return block_start_labels(labels, lines) if wrapped else labels
 
 
