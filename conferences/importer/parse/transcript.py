@@ -13,9 +13,9 @@ from .dialects import (
     Label,
     LabelInfo,
     dash_interview_labels,
-    name_dash_labels,
     describe,
     find_labels,
+    name_dash_labels,
     standalone_labels,
     without_note,
 )
