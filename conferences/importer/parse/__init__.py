@@ -168,6 +168,8 @@ def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
         return "transcript"  # 'Moderadora.-', 'Ministro.-': no headline is printed that way
     if len(labels) >= 3 and len(distinct) >= 2:
         return "transcript"
+    if len(distinct) >= 2 and all(lab.label.isupper() for lab in labels):
+        return "transcript"  # 'RICHARD MILLS:', then 'MR. BELKA:': capitals take turns
     if labels and len(_DOUBLE_MARKS.findall(view)) < 2:
         return "transcript"
     if len(labels) >= 2 and len(distinct) >= 2 and sum(1 for lab in labels if lab.anonymous):

@@ -45,7 +45,7 @@ _A_LABEL = re.compile(
 _NAME_LABEL = re.compile(
     # a number before a question's label: '1. VnExpress:', '2) TG&VN:'
     r"^(?:\d{1,2}[.)][ \t]+(?=[^\W\d_]))?"
-    r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+[\w'’.&\-]+){0,6})"
+    r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+[\w'’.&\-]+){0,8})"
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
