@@ -177,7 +177,12 @@ class Names:
         if full is None and len(name_tokens) > 1:
             full = self.canonical[surname] = name
         speaker = full or name
-        person = full is not None and not MEDIA_WORDS.search(speaker)
+        person = (
+            full is not None
+            and not MEDIA_WORDS.search(speaker)
+            and not _ADJECTIVE.search(name_tokens[0].lower())
+            and not (len(name_tokens) == 1 and name_tokens[0].isupper())  # 'CEDEAO'
+        )
         self._variant(speaker, name)
         if person:
             self.last_person = speaker
@@ -531,6 +536,10 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             head = [w.lower() for w in subject if w.lower() not in ARTICLES][:1]
             if subject and (not _is_source(subject) or set(head) & _PERSON_NOUNS):
                 return subject, True
+        english = word.lower() in _ENGLISH_VERBS or word.lower().endswith("ed")
+        if not english and k + 1 < len(toks) and toks[k + 1][0].lower() in _SUBJECT_PRONOUNS:
+            # '… in Kiew sagte sie zu ihrem Amtskollegen: „…': the subject after its verb
+            return [toks[k + 1][0]], True
         subject = _backward_np(toks, k)
         after = _forward_np(toks, k)  # 'betonte Marwick, diese seien „…': the verb comes first
         end = k + 1 + len(after)
@@ -538,7 +547,6 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
         named = after and (
             _name_run(after) == after or (len(after) == 1 and _is_name_word(after[0]))
         )
-        english = word.lower() in _ENGLISH_VERBS or word.lower().endswith("ed")
         if named and closed and not english and not (subject and _name_run(subject)):
             return after, True  # (before 'den neuen Innenminister', which is no name)
         if subject and not _is_source(subject):
@@ -722,6 +730,11 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     return _name_run(words) or None
 
 
+_SUBJECT_PRONOUNS = {
+    "he", "she", "er", "sie", "il", "elle", "он", "она", "він", "вона", "hij", "zij",
+}  # fmt: skip
+# 'Diplomatische Kanäle', 'Europäische Union': a German adjective, so no person's name
+_ADJECTIVE = re.compile(r"(?:isch|lich|ig)(?:e|en|er|es|em)?$")
 # particles inside a surname ('Van der Bellen', 'bin Salman', 'da Silva')
 _PARTICLES = {"al", "bin", "de", "van", "von", "da", "der", "den", "ter", "dos", "du", "di"}
 _NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'

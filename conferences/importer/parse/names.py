@@ -113,6 +113,10 @@ CONNECTORS = {
 # Capitalised words that start sentences or address people: never a first name.
 # fmt: off
 NOT_FIRST_NAMES = {
+    # articles and prepositions of the other languages ('La CEDEAO', 'Unter Eindruck …')
+    "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das", "den", "dem",
+    "het", "een", "un", "une", "ein", "eine", "unter", "über", "gegen", "ohne", "durch",
+    "zwischen", "neben", "trotz", "wegen", "laut", "vor", "hinter", "selon", "sous", "sur",
     "the", "and", "but", "so", "yes", "no", "well", "okay", "ok", "also", "as", "if", "when",
     "dear", "hi", "hello", "sorry", "thank", "thanks", "said", "says", "ask", "asked", "mr", "ms",
     "mrs", "dr", "a", "an", "in", "on", "at", "to", "for", "from", "with", "by", "of", "that",
