@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from ..models import Speaker, Topic
 from ..text.names import normalize_name
 from .parse import ParsedDocument, Turn
-from .parse.names import is_post_only
+from .parse.lexicon import OTHER_PRONOUNS
+from .parse.names import PRONOUNS, is_post_only
 from .writer import NewSpeaker
 
 ANONYMOUS_NAME = "Unidentified journalist"
 UNKNOWN_NAME = "Unattributed"
+_PRONOUN_LABELS = PRONOUNS | OTHER_PRONOUNS
 
 
 @dataclass(eq=False)
@@ -53,7 +55,10 @@ def _identity(turn: Turn, default_speaker: str | None) -> tuple[str, str, str | 
         return f"outlet:{normalize_name(turn.outlet)}", name, turn.outlet
     if turn.anonymous:
         return "anonymous", ANONYMOUS_NAME, None
-    name = turn.speaker or turn.label or default_speaker or UNKNOWN_NAME
+    # a label that is only a pronoun ('he', 'sie') names no one when the parser could not
+    # tell who it refers to
+    label = turn.label if turn.label and turn.label.lower() not in _PRONOUN_LABELS else None
+    name = turn.speaker or label or default_speaker or UNKNOWN_NAME
     # a named journalist keeps their outlet: 'Dario Kessel [Norland Wire]:'
     return f"name:{normalize_name(name) or name}", name, turn.outlet
 

@@ -271,3 +271,12 @@ def test_known_speaker_names_answers_by_lookup_form_in_one_query(django_assert_n
     with django_assert_num_queries(1):
         found = known_speaker_names(["KESSEL", "Kessel (AA)", "Marwick", "Frage"])
     assert found == {"KESSEL"}
+
+
+def test_a_pronoun_label_never_becomes_a_speakers_name():
+    from conferences.importer.parse.records import Turn
+    from conferences.importer.resolve import UNKNOWN_NAME, _identity
+
+    turn = Turn("he", None, False, None, "Yes.", "remark", "reported_quote", 0, 4, [])
+    assert _identity(turn, None)[1] == UNKNOWN_NAME
+    assert _identity(turn, "Ilse Marwick")[1] == "Ilse Marwick"

@@ -288,7 +288,14 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
     for n in reversed(near_title):  # (a title printed twice: its second copy heads the text)
         # the date printed with the event's title, or on the lines under it, beats a blog's
         # or a page's date printed higher up ('Thursday, May 6, 2010' above the title)
-        found = next((f for f in (find_date(t, day_first) for t in texts[n : n + 3]) if f), None)
+        dated = [f for f in (find_date(t, day_first) for t in texts[n : n + 3]) if f]
+        found = dated[0] if dated else None
+        if found and found[0].day <= 12 and found[0].day != found[0].month:
+            # '… - 12/03/2024' over '12 March 2024': the day and month the lines agree on
+            with contextlib.suppress(ValueError):
+                swapped = found[0].replace(day=found[0].month, month=found[0].day)
+                if any(other[0] == swapped for other in dated[1:]):
+                    found = (swapped, 0, 0)
         # (not a date inside a quote: '«… заявление от 9 ноября?» Арарат Мирзоян')
         partial = day_and_month(re.sub(r"[«“„\"][^«»“”„\"]*[»”\"“]", " ", title))
         if found and partial and not find_date(title):

@@ -25,7 +25,7 @@ from .lexicon import (
     SKIP_BETWEEN,
     SPEECH_VERBS,
 )
-from .names import MEDIA_WORDS, PRONOUNS, fuller_name, is_title_word
+from .names import MEDIA_WORDS, PRONOUNS, fuller_name, is_title_word, name_after_title
 from .quotes import MASK
 
 _TOKEN = re.compile(r"[^\W_][\w.'’\-]*|[,;:()—–]|" + MASK + "+")
@@ -164,7 +164,9 @@ class Names:
             if len(set(met)) == 1:
                 self.canonical[surname] = met[0]
         if surname not in self.canonical:
-            self.canonical[surname] = fuller_name(surname, self.haystack)
+            self.canonical[surname] = fuller_name(surname, self.haystack) or (
+                name_after_title(surname, self.haystack) if len(name_tokens) == 1 else None
+            )
         full = self.canonical[surname]
         if (
             full is None

@@ -247,6 +247,24 @@ def is_outlet(label: str, caps_document: bool) -> bool:
     return len(tokens) == 1 and word.isupper() and 2 <= len(word) <= 5 and not caps_document
 
 
+def name_after_title(first: str, haystack: str) -> str | None:
+    """'Amb. Dina' after 'Ambassador Dina Mufti, the spokesperson': a person called by the
+    first word of the name printed after a post; the name, when the text prints one only."""
+    if len(first) < 2 or not first[:1].isupper():
+        return None
+    pattern = re.compile(
+        r"(?<![\w'’\-])([A-Z][\w'’\-]*\.?)[ \t]+"
+        + re.escape(first)
+        + r"[ \t]+([A-Z][a-z][\w'’\-]+)\b"
+    )
+    found = {
+        f"{first} {m.group(2)}"
+        for m in pattern.finditer(haystack)
+        if is_title_word(m.group(1).rstrip(".")) and not is_title_word(m.group(2))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def fuller_name(surname: str, haystack: str) -> str | None:
     """A first name printed before the surname somewhere in the text ('Ned' + 'Price')."""
     if len(surname) < 2 or not surname[:1].isupper():
