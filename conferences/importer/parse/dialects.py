@@ -47,7 +47,9 @@ _NAME_LABEL = re.compile(
     r"^(?:\d{1,2}[.)][ \t]+(?=[^\W\d_]))?"
     r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+[\w'’.&\-]+){0,8})"
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
-    r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?)"
+    r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?"
+    # 'Gabriela Warkentin (GW), conductora:': the initials, then the post after a comma
+    r"(?:(?<=\)),[ \t]*[^\W\d_][^:：\n()]{0,60}?)?)"
     # 'SecState Blinken::' (a doubled colon); 'Portavoz.-', 'ADORNI. -' (Spanish transcripts)
     r"(?:[ \t]*[:：]{1,2}(?=[ \t]|$)|\.[ \t]?[-–](?=[ \t]|$)"
     # '吴谦:各位记者朋友': Chinese, Japanese and Korean print no space after the colon
