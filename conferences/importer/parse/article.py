@@ -275,6 +275,14 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
         and re.match(r"['’]?[^\W\d_]", s[close + 1 :])
     ):
         return None, False  # '“Türk Devletleri … Toplantısı”nın': a name with a case ending
+    if (
+        close is not None
+        and re.fullmatch(r"[^\W\d_][\w'’\-]*", words.strip())
+        and words.strip()[:1].isupper()
+        and re.search(r"[^\W\d_]{3,}\s*$", s[max(0, opening - 30) : opening])
+        and re.match(r"\s*(?:[.;)]|$)", s[close + 1 :])
+    ):
+        return None, False  # 'напомнила о фильме "Борат".': a title named in quotes
     subject = None
     seen_verb = False
     if span.close_mark is not None:
