@@ -155,6 +155,9 @@ def parse_article(
                 lead = leading_person(m, start, end)
                 if lead:
                     names.resolve(lead)
+                asked = _ASKED.search(m, start, end)
+                if asked:  # 'Te Kāea asked Minister Bishop about …': 'she said' is Bishop
+                    names.resolve(asked.group("who").split())
             for subject in sentence_subjects(m, start, end):
                 resolved = names.resolve(subject)
                 if want_paraphrases and resolved and resolved.speaker and not inside:
@@ -209,6 +212,14 @@ _CREDIT = re.compile(
     r"фото)\s*:[^()]*\)$",
     re.IGNORECASE,
 )  # '(Quelle: Kay Nietfeld/dpa)': a photo's credit in brackets, under its caption
+
+
+# 'X asked Minister Bishop about …': the one asked answers next
+_ASKED = re.compile(
+    r"\b(?:asked|questioned|fragte|befragte|a demandé à|a interrogé|preguntó a|le preguntó a|"
+    r"спросил[аи]?|запитав|запитала)[ \t]+(?P<who>(?:[A-ZА-ЯЁІЇЄҐ][\w'’.\-]+[ \t]+){0,3}"
+    r"[A-ZА-ЯЁІЇЄҐ][\w'’\-]+)"
+)
 
 
 def _captions(groups: list[list[Line]]) -> set[int]:
