@@ -318,6 +318,15 @@ def _header_facts(view, lines: list[Line], header: list[int], kind: str, day_fir
     return title, date, place
 
 
+# a press event and its day in one sentence: '… holds a press conference … on 3 May 2024'
+_PRESS_EVENT_ON = re.compile(
+    r"\b(?:press (?:briefing|conference)|news conference|media briefing|point de presse|"
+    r"conférence de presse|pressekonferenz|rueda de prensa|conferenza stampa|"
+    r"пресс-конференци\w*|брифинг\w*)\b[^.!?]{0,80}\b(?:on|le|am|el|il)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
     """An article's date printed near its top, on a line of its own ('Friday, 1 April 2022,
     14:30', '11.01.2014 - Update : 11.01.2014') or opening a line (a store's 'date 2022-02-20'
@@ -335,6 +344,9 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
         share = (found[2] - found[1]) / max(1, len(line.text.strip()))
         if found[1] <= 8 or (len(line.text.split()) <= 8 and share >= 0.4):
             return found[0]  # not 'The night of 31 January 1953 changed the coast forever.'
+        if _PRESS_EVENT_ON.search(line.text[: found[1]]):
+            # '… addresses a weekly press briefing at the Ministry … on November 17, 2022.'
+            return found[0]
     return None
 
 
