@@ -22,8 +22,9 @@ from .dates import (
     parse_date,
     place_from_line,
 )
-from .dialects import Known, unglue_labels
+from .dialects import Known
 from .language import detect_language
+from .layouts import unglue_labels
 from .monologue import monologue_speaker, parse_monologue
 from .names import is_title_word
 from .records import ParsedDocument, Turn

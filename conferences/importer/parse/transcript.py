@@ -12,13 +12,11 @@ from .dialects import (
     Known,
     Label,
     LabelInfo,
-    dash_interview_labels,
     describe,
     find_labels,
-    name_dash_labels,
-    standalone_labels,
     without_note,
 )
+from .layouts import dash_interview_labels, name_dash_labels, standalone_labels
 from .names import (
     CONNECTORS,
     ROLE_LABELS,
