@@ -44,7 +44,9 @@ _A_LABEL = re.compile(
 _NAME_LABEL = re.compile(
     # a number before a question's label: '1. VnExpress:', '2) TG&VN:'
     r"^(?:\d{1,2}[.)][ \t]+(?=[^\W\d_]))?"
-    r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+[\w'’.&\-]+){0,8})"
+    # ('Агентство «Рейтер»:': an outlet's name in quotes after the first word)
+    r"(?P<label>(?P<name>[^\W\d_][\w'’.&\-]*(?:,?[ \t]+(?:[\w'’.&\-]+|«[\w'’.&\- ]{1,30}»))"
+    r"{0,8})"
     # a note after the name: '(speaks after Wang Yi)', or an affiliation: '[NATO Secretary General]'
     r"(?:[ \t]*(?:\((?P<note>[^()\n]{1,80})\)|\[(?P<affiliation>[^\[\]\n]{1,80})\]))?"
     # 'Gabriela Warkentin (GW), conductora:': the initials, then the post after a comma
@@ -154,6 +156,7 @@ def _valid_name(name: str) -> bool:
     if not tokens[0][:1].isupper() or tokens[-1].lower() in CONNECTORS:
         return False
     for token in tokens:
+        token = token.strip("«»")  # 'Агентство «Рейтер»'
         if token.lower() in CONNECTORS or token.isdigit():
             continue
         if not token[:1].isupper() and not (is_title_word(token) and token.isalpha()):

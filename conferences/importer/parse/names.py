@@ -95,6 +95,7 @@ ROLE_LABELS = re.compile(
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|agence|tv|television|radio|daily|times|post|press|journal|herald|tribune|"
     r"télévision|televisión|televisão|fernsehen|zeitung|presse|prensa|imprensa|diario|jornal|"
+    r"агентство|агентства|газета|газеты|телеканал|телеканала|радио|информагентство|"
     r"network|media|broadcasting|broadcast|channel|service|telegraph|gazette|observer|magazine|"
     r"wire|weekly|review|online|newspaper|express|chronicle|bureau|shimbun|ilbo|corporation|"
     r"group|paper|reuters|bloomberg|xinhua|sputnik|kyodo|yonhap|tass|interfax|novosti|anadolu|"
