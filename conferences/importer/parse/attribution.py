@@ -59,6 +59,16 @@ class Names:
             token in self.canonical or fuller_name(token, self.haystack)
         )
 
+    def _titled(self, token: str) -> bool:
+        """Whether the text prints a post right before the word ('Prime Minister Sheikh Hasina',
+        'Minister Bishop'): a person known by one name."""
+        if len(token) < 3 or not token[:1].isupper() or token.isupper():
+            return False
+        pattern = r"([A-Z][\w.'’\-]*)[ \t]+" + re.escape(token) + r"(?![\w'’\-])"
+        return any(
+            is_title_word(m.group(1).rstrip(".")) for m in re.finditer(pattern, self.haystack)
+        )
+
     def _opens_only(self, run: list[str]) -> bool:
         """Whether the words stand only where a sentence opens ('En esa línea'), never inside
         one ('… said Will Harlan')."""
@@ -180,7 +190,7 @@ class Names:
             full = self.canonical[surname] = name
         speaker = full or name
         person = (
-            full is not None
+            (full is not None or (len(name_tokens) == 1 and self._titled(name_tokens[0])))
             and not MEDIA_WORDS.search(speaker)
             and not _ADJECTIVE.search(name_tokens[0].lower())
             and not (len(name_tokens) == 1 and name_tokens[0].isupper())  # 'CEDEAO'
