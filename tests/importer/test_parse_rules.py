@@ -301,3 +301,79 @@ def test_a_first_person_pronoun_never_names_the_speaker():
         ' goal for both sides," he addedThis could bring in other states such as Norland.'
     )
     assert [t.speaker for t in parse(text, kind="article").turns] == ["T Ekdahl", "T Ekdahl"]
+
+
+# Misreads a review found in the rules of this round, each pinned with a text of our own.
+REVIEWED_ARTICLES = [
+    (  # a surname opening its sentence is still a name
+        "Foreign Minister Amira Haddan arrived in Valdora on Monday.\n\n"
+        'Okonkwo told reporters: "This is a disaster for the country."',
+        ["Okonkwo"],
+    ),
+    (
+        "Министр Амира Хаддан прибыла в Валдору.\n\n"
+        "Белов, посол Норланда, заявил: «Переговоры продолжатся».",
+        ["Белов"],
+    ),
+    (
+        "La ministre Amira Haddan est arrivée lundi à Valdora.\n\n"
+        "Blanc, le porte-parole du gouvernement, a ajouté : « Rien n'est décidé. »"
+        " Le drapeau blanc flottait sur le palais.",
+        ["Blanc"],
+    ),
+    (  # a name ending like a German adjective is still a name
+        "Valdora appointed Craig Norris as its envoy. Craig Norris said he was honoured."
+        ' "I will start work next week," he added.',
+        ["Craig Norris"],
+    ),
+    (  # the Italian article after the verb is no pronoun
+        "Il ministro Marco Bellini è arrivato a Valdora. Durante la conferenza stampa ha detto"
+        " il ministro della Difesa Luca Ferri: «Le truppe resteranno a casa».",
+        ["Luca Ferri"],
+    ),
+    (  # asked to do something: the one asking still speaks next
+        "Foreign Minister Amira Haddan named a new envoy on Monday. Haddan asked Piet Vos to"
+        ' lead the talks with Norland. "He is the right man," she said.',
+        ["Amira Haddan"],
+    ),
+    (  # a one-word answer after a reporting verb is a quote
+        'Asked whether observers would be invited, Lukas Brandt said "Yes".',
+        ["Lukas Brandt"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "speakers"), REVIEWED_ARTICLES)
+def test_reviewed_article_misreads_stay_fixed(text, speakers):
+    assert [t.speaker for t in parse(text, kind="article").turns] == speakers
+
+
+def test_reviewed_layout_misreads_stay_fixed():
+    explainer = (
+        "Altara election: what you need to know\n\n"
+        "- Who is standing? Five parties have registered for the vote.\n\n"
+        "- What is at stake? The control of the river authority.\n\n"
+        '"This is the most important election in a generation," Tamsin Rook said.\n'
+    )
+    doc = parse(explainer)
+    assert doc.kind == "article"
+    assert [t.speaker for t in doc.turns] == ["Tamsin Rook"]
+    joint = (
+        "Press conference with Prime Minister Tamsin Rook and President Piet Vos\n\n"
+        "Piet Vos\n\nThank you, Prime Minister. It is a pleasure to welcome you to Norland.\n\n"
+        "Tamsin Rook\n\nThank you, Piet. I agree with everything you said today.\n"
+    )
+    assert [t.speaker for t in parse(joint).turns] == ["Piet Vos", "Tamsin Rook"]
+    announced = (
+        "Valdora to host regional summit\n\n"
+        "The foreign ministry will hold a press conference on 14 June 2025 in Valdora,"
+        " it said on Monday.\n\n"
+        '"All ten member states have confirmed," spokesperson Noor Selani said.\n'
+    )
+    assert parse(announced).date is None
+    corrected = (
+        "Norland rejects ceasefire proposal\n\nThe government said no on Monday.\n\n"
+        "The talks will resume next week.\n\n"
+        "CORRECTION: An earlier version misspelled the minister's name.\n"
+    )
+    assert parse(corrected).place is None

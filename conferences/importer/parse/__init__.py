@@ -328,6 +328,14 @@ _PRESS_EVENT_ON = re.compile(
 )
 
 
+# an event announced, not held: 'will hold a press conference on 14 June'
+_FUTURE = re.compile(
+    r"\b(?:will|shall|to hold|plans? to|is due|are due|scheduled|wird|werden|va|vont|"
+    r"tiendra|prévu|prevista|previsto|celebrará|terrà|проведет|состоится)\b",
+    re.IGNORECASE,
+)
+
+
 def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
     """An article's date printed near its top, on a line of its own ('Friday, 1 April 2022,
     14:30', '11.01.2014 - Update : 11.01.2014') or opening a line (a store's 'date 2022-02-20'
@@ -345,7 +353,7 @@ def _early_date(lines: list[Line], body_from: int) -> datetime.date | None:
         share = (found[2] - found[1]) / max(1, len(line.text.strip()))
         if found[1] <= 8 or (len(line.text.split()) <= 8 and share >= 0.4):
             return found[0]  # not 'The night of 31 January 1953 changed the coast forever.'
-        if _PRESS_EVENT_ON.search(line.text[: found[1]]):
+        if _PRESS_EVENT_ON.search(line.text[: found[1]]) and not _FUTURE.search(line.text):
             # '… addresses a weekly press briefing at the Ministry … on November 17, 2022.'
             return found[0]
     return None

@@ -219,6 +219,8 @@ _ASKED = re.compile(
     r"\b(?:asked|questioned|fragte|befragte|a demandé à|a interrogé|preguntó a|le preguntó a|"
     r"спросил[аи]?|запитав|запитала)[ \t]+(?P<who>(?:[A-ZА-ЯЁІЇЄҐ][\w'’.\-]+[ \t]+){0,3}"
     r"[A-ZА-ЯЁІЇЄҐ][\w'’\-]+)"
+    # asked about something, not asked to do it ('asked Piet Vos to lead the talks')
+    r"(?=[ \t]+(?:about|whether|if|on|over|regarding|über|ob|nach|sur|si|sobre|о|об|про)\b)"
 )
 
 
@@ -291,6 +293,7 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
         and re.fullmatch(r"[^\W\d_][\w'’\-]*", words.strip())
         and words.strip()[:1].isupper()
         and re.search(r"[^\W\d_]{3,}\s*$", s[max(0, opening - 30) : opening])
+        and not is_verb((re.findall(r"[^\W\d_]+", s[max(0, opening - 30) : opening]) or [""])[-1])
         and re.match(r"\s*(?:[.;)]|$)", s[close + 1 :])
     ):
         return None, False  # 'напомнила о фильме "Борат".': a title named in quotes

@@ -59,6 +59,22 @@ class Names:
             token in self.canonical or fuller_name(token, self.haystack)
         )
 
+    def _adverbial(self, token: str) -> bool:
+        """Whether a sentence's first word reads as an adverb or a participle wherever it stands:
+        a comma and a verb after it ('Además, opinó …'), or a preposition ('Preguntado por …');
+        not a name, which a verb or an apposition follows ('Moreno, ministro de Defensa, …')."""
+        pattern = re.escape(token) + r"(?P<comma>[ \t]*,)?[ \t]+(?P<next>[^\W\d_][\w'’\-]*)"
+        found = False
+        for match in re.finditer(r"(?<![\w'’\-])" + pattern, self.haystack):
+            nxt = match.group("next")
+            if (match.group("comma") and is_verb(nxt)) or (
+                not match.group("comma") and nxt.lower() in _PREPOSITIONS
+            ):
+                found = True
+            else:
+                return False
+        return found
+
     def _titled(self, token: str) -> bool:
         """Whether the text prints a post right before the word ('Prime Minister Sheikh Hasina',
         'Minister Bishop'): a person known by one name."""
@@ -110,6 +126,8 @@ class Names:
             and name_tokens[0].lower() not in _PARTICLES  # 'Van der Bellen räumte ein …'
             and self._common(name_tokens[0])
             and self._opens_only(name_tokens)
+            # ('Blanc, le porte-parole, a ajouté' with 'le drapeau blanc' elsewhere: a name)
+            and (len(name_tokens) > 1 or self._adverbial(name_tokens[0]))
         ):
             while name_tokens and self._common(name_tokens[0]):
                 name_tokens.pop(0)  # 'En', 'Ha', 'Ранее Bestnews.kz': a sentence's first word
@@ -121,6 +139,7 @@ class Names:
             and name_tokens[0] not in self.canonical
             and name_tokens[0] not in self.last_person.split()
             and self._opens_only(name_tokens)
+            and self._adverbial(name_tokens[0])
             and not fuller_name(name_tokens[0], self.haystack)
         ):
             # 'Además, opinó que …', 'Preguntado por …, dijo que …': a word that only ever opens
@@ -133,6 +152,12 @@ class Names:
             and tokens[0].lower() in _PERSON_NOUNS
             and tokens[1].lower() in ("of", "for", "from", "at", "with")
         )  # 'a correspondent of the Coastline Radio channel': someone unnamed, of an outlet
+        if (
+            len(name_tokens) == 3
+            and len(tokens) > 3
+            and tokens[-4].lower() in ("of", "de", "della", "del", "di", "du", "des", "der")
+        ):  # 'il ministro della Difesa Luca Ferri': the post's object, then the name
+            name_tokens = name_tokens[1:]
         if not name_tokens and not described:  # 'Nadia Okoro the trade minister'
             name_tokens = _name_run(tokens)
         if not name_tokens:
@@ -554,10 +579,24 @@ def before_attribution(m: str, start: int, mark: int) -> tuple[list[str] | None,
             return [toks[k + 1][0]], True
         subject = _backward_np(toks, k)
         after = _forward_np(toks, k)  # 'betonte Marwick, diese seien „…': the verb comes first
+        if len(after) == 1 and after[0].lower() in ARTICLES:
+            # 'ha detto il ministro della Difesa Luca Ferri: «…': the article, the post, the name
+            phrase = []
+            for w, _ in toks[k + 1 : k + 12]:
+                if w in ",:;" or w.startswith(MASK):
+                    break
+                phrase.append(w)
+            run = _name_run(phrase)
+            if run and phrase[len(phrase) - len(run) :] == run:
+                after = phrase
         end = k + 1 + len(after)
         closed = end >= len(toks) or toks[end][0] in ",:"  # not 'said Nigeria is …'
         named = after and (
-            _name_run(after) == after or (len(after) == 1 and _is_name_word(after[0]))
+            _name_run(after) == after
+            or (len(after) == 1 and _is_name_word(after[0]))
+            or (
+                after[0].lower() in ARTICLES and _name_run(after) == after[-len(_name_run(after)) :]
+            )
         )
         if named and closed and not english and not (subject and _name_run(subject)):
             return after, True  # (before 'den neuen Innenminister', which is no name)
@@ -742,11 +781,16 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
     return _name_run(words) or None
 
 
-_SUBJECT_PRONOUNS = {
-    "he", "she", "er", "sie", "il", "elle", "он", "она", "він", "вона", "hij", "zij",
+# (not 'il', the Italian article: 'ha detto il ministro …')
+_SUBJECT_PRONOUNS = {"he", "she", "er", "sie", "elle", "он", "она", "він", "вона", "hij", "zij"}
+# 'Diplomatische Kanäle', 'Wirtschaftliche …': a German adjective with its ending, no person
+# ('Ehrlich', 'Craig', 'Ludwig' are names)
+_ADJECTIVE = re.compile(r"(?:isch|lich)(?:e|en|er|es|em)$")
+_PREPOSITIONS = {
+    "por", "de", "en", "a", "con", "sobre", "para", "par", "pour", "sur", "dans", "about", "by",
+    "in", "on", "with", "for", "from", "für", "von", "mit", "nach", "auf", "по", "на", "в", "о",
+    "per", "da", "su",
 }  # fmt: skip
-# 'Diplomatische Kanäle', 'Europäische Union': a German adjective, so no person's name
-_ADJECTIVE = re.compile(r"(?:isch|lich|ig)(?:e|en|er|es|em)?$")
 # particles inside a surname ('Van der Bellen', 'bin Salman', 'da Silva')
 _PARTICLES = {"al", "bin", "de", "van", "von", "da", "der", "den", "ter", "dos", "du", "di"}
 _NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'

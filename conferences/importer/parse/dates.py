@@ -283,6 +283,13 @@ def _place_date_line(text: str) -> tuple[str, datetime.date | None, int] | None:
     return place, found[0], end + tail.end()
 
 
+_NOT_DATELINES = {
+    "Q", "QUESTION", "END", "NOTE", "UPDATE", "UPDATED", "BREAKING", "CORRECTION",
+    "CLARIFICATION", "EDITOR'S NOTE", "EDITOR’S NOTE", "WHY IT MATTERS", "BACKGROUND",
+    "ANALYSIS", "WATCH", "READ MORE", "LIVE", "EXCLUSIVE", "OPINION", "FACT CHECK",
+}  # fmt: skip
+
+
 def dateline(text: str) -> tuple[str, datetime.date | None, int] | None:
     """'WASHINGTON –', 'MOSCOW, Jan 14 (Reuters) -', 'PARIS The…' -> (place, date, length)."""
     dated = _place_date_line(text)
@@ -292,7 +299,7 @@ def dateline(text: str) -> tuple[str, datetime.date | None, int] | None:
     if not match:
         return None
     raw = match.group("place") or match.group("place2") or match.group("place3")
-    if raw.upper() in ("Q", "QUESTION", "END", "NOTE", "UPDATE", "BREAKING") or ":" in raw:
+    if raw.upper().rstrip(":") in _NOT_DATELINES or ":" in raw:
         return None
     if len(raw.replace(" ", "")) < 3:
         return None

@@ -203,12 +203,12 @@ def _announced_speaker(candidates: list, lines: list[Line]) -> list[Label]:
         if any(is_title_word(w) for w in words):
             continue  # 'The Rt Hon David Cameron': a page's minister, with his titles
         below = next((lines[j] for j in range(index + 1, len(lines)) if not lines[j].blank), None)
-        if below is None or len(below.text.split()) < 20:
+        if below is None or len(below.text.split()) < 8:
             continue  # a speech follows, not another name
         above = [lines[j].text for j in range(index) if not lines[j].blank]
         if any(names_event(text) and shown in text for text in above):
             named.append(Label(index, shown, line.start, None, False, False, None))
-    return named if len(named) == 1 else []
+    return named  # ('… with Prime Minister Tamsin Rook and President Piet Vos': both)
 
 
 _DASH_TURN = re.compile(r"^[ \t]*[-–—][ \t]+(?=\S)")
@@ -271,6 +271,9 @@ def dash_interview_labels(lines: list[Line], view: str, body_from: int) -> list[
         found.append((index, line, words))
     if len(found) < 2 or "?" not in found[0][2]:
         return []
+    asks = [words for n, (_, _, words) in enumerate(found) if n % 2 == 0]
+    if sum(words.rstrip().endswith("?") for words in asks) * 2 < len(asks):
+        return []  # '- Who is standing? Five parties …': an explainer's items, each answered
     if sum(bool(_DIALOGUE_ATTRIBUTION.search(words)) for _, _, words in found) * 2 >= len(found):
         return []
     labels = []

@@ -196,6 +196,8 @@ FUNCTION_WORDS = {
     "respecto",
     # determiners and adverbs that open a sentence ('Solche Fragen könnten …', 'Ранее …')
     "en",
+    "además",
+    "asimismo",
     "más",
     "cerca",
     "antes",

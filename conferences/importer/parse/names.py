@@ -266,6 +266,9 @@ def name_after_title(first: str, haystack: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_OF_WORDS = {"of", "de", "della", "del", "di", "du", "des", "der", "dell’", "dell'"}
+
+
 def fuller_name(surname: str, haystack: str) -> str | None:
     """A first name printed before the surname somewhere in the text ('Ned' + 'Price')."""
     if len(surname) < 2 or not surname[:1].isupper():
@@ -278,6 +281,9 @@ def fuller_name(surname: str, haystack: str) -> str | None:
     counts: Counter = Counter()
     for match in pattern.finditer(haystack):
         first, middle = match.group(1), match.group(2)
+        before = haystack[max(0, match.start() - 8) : match.start()].split()
+        if middle and before and before[-1].lower() in _OF_WORDS:
+            first, middle = middle, None  # 'ministro della Difesa Luca Ferri': not 'Difesa'
         if first.lower() in NOT_FIRST_NAMES or is_title_word(first):
             if middle and middle.lower() not in NOT_FIRST_NAMES and not is_title_word(middle):
                 first, middle = middle, None
