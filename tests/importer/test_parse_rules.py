@@ -377,3 +377,33 @@ def test_reviewed_layout_misreads_stay_fixed():
         "CORRECTION: An earlier version misspelled the minister's name.\n"
     )
     assert parse(corrected).place is None
+
+
+def test_question_dash_short_dash_turns_and_glued_q_and_a():
+    named = (
+        "Joint press conference with Amira Haddan and Piet Vos\n\n"
+        "Amira Haddan - Thank you, Piet. We had a long and useful meeting.\n\n"
+        "Question - Will the ferry workers be compensated?\n\n"
+        "Amira Haddan - Yes, fully.\n"
+    )
+    assert [(t.kind, t.speaker) for t in parse(named).turns] == [
+        ("remark", "Amira Haddan"),
+        ("question", None),
+        ("answer", "Amira Haddan"),
+    ]
+    short = (
+        "Interview with Foreign Minister Amira Haddan, Valdora Radio\n\n"
+        "- Minister, how did the talks go?\n- Better than expected.\n"
+        "- Will you go back to Norland?\n- Yes, next month.\n"
+    )
+    assert [t.speaker for t in parse(short).turns] == [None, "Amira Haddan", None, "Amira Haddan"]
+    glued = (
+        "Q: Minister, will the border open?A: Within two weeks.Q: And the ferry?A: Next month."
+        " HADDAN: Thank you all, and thank you for coming to Port Selm today.\n"
+    )
+    assert [t.text for t in parse(glued).turns][:4] == [
+        "Minister, will the border open?",
+        "Within two weeks.",
+        "And the ferry?",
+        "Next month.",
+    ]

@@ -172,6 +172,11 @@ _NAME_DASH = re.compile(
 )
 
 
+_QUESTION_DASH = re.compile(
+    r"^[ \t]*(?P<q>Q|Question|QUESTION|Frage|Pregunta|Вопрос|Journaliste)[ \t]+[-–—][ \t]+(?=\S)"
+)
+
+
 def name_dash_labels(lines: list[Line], body_from: int) -> list[Label]:
     """'Alain Juppé - Mesdames et Messieurs, …' under 'Conférence de presse conjointe … Alain
     Juppé, …': a name and a dash open a speech, the name printed in the event's title above."""
@@ -180,6 +185,11 @@ def name_dash_labels(lines: list[Line], body_from: int) -> list[Label]:
     for index in range(body_from, len(lines)):
         line = lines[index]
         if line.blank:
+            continue
+        asked = _QUESTION_DASH.match(line.text)
+        if asked and found:  # 'Question - Will the ferry workers be compensated?'
+            text_start = line.start + asked.end()
+            found.append(Label(index, asked.group("q"), line.start, text_start, True, False))
             continue
         match = _NAME_DASH.match(line.text)
         name = match.group("name").strip() if match else ""
@@ -219,7 +229,7 @@ _DIALOGUE_ATTRIBUTION = re.compile(r"[,.!?…][ \t]*[-–—][ \t]+[^\W\d_A-ZА-
 # 'go?N. KOTZIAS: I didn't …JOURNALIST: On some …': capitals labels glued to the sentence before
 _GLUED_LABEL = re.compile(
     r"(?<=[.?!…\"”)\]])[ \t]*(?=(?P<label>(?:[A-Z]\.[ \t]?)?[A-Z][A-Z'’\-]{2,}"
-    r"(?:[ \t][A-Z][A-Z'’\-]+){0,3}):[ \t])"
+    r"(?:[ \t][A-Z][A-Z'’\-]+){0,3}|Q|A):[ \t])"
 )
 
 
@@ -230,7 +240,7 @@ def unglue_labels(lines: list[Line], view: str) -> list[Line]:
     out: list[Line] = []
     for line in lines:
         raw = view[line.start : line.end]
-        if len(raw) < 300 or "\x00" in raw:
+        if len(raw) < 150 or "\x00" in raw:
             out.append(line)
             continue
         cuts: list[tuple[int, str]] = []
@@ -264,13 +274,17 @@ def dash_interview_labels(lines: list[Line], view: str, body_from: int) -> list[
             continue
         previous = lines[index - 1] if index > body_from else None
         words = line.text[match.end() :]
-        if len(words.split()) < 6:
-            return []  # a list's short items
+        if len(words.split()) < 2:
+            return []  # a list's one-word items
         if previous and not previous.blank and previous.text.rstrip()[-1:] not in '.?!…»"”':
             return []  # inside a paragraph
         found.append((index, line, words))
     if len(found) < 2 or "?" not in found[0][2]:
         return []
+    if sum(len(words.split()) for _, _, words in found) < 6 * len(found) and not names_event(
+        " ".join(line.text for line in lines[: found[0][0]])
+    ):
+        return []  # short items are a list's, unless an interview is named above them
     asks = [words for n, (_, _, words) in enumerate(found) if n % 2 == 0]
     if sum(words.rstrip().endswith("?") for words in asks) * 2 < len(asks):
         return []  # '- Who is standing? Five parties …': an explainer's items, each answered
