@@ -129,6 +129,9 @@ class Label:
     numbered: bool = False  # '1. VnExpress: …?': a numbered question of an outlet
 
 
+_NAME_PARTICLES = {"von", "van", "de", "da", "di", "du", "del", "della", "der", "ter", "bin", "al"}
+
+
 def _valid_name(name: str) -> bool:
     longest = 80 if "," in name else 60  # a post beside the name makes it longer
     if "," in name:
@@ -153,6 +156,8 @@ def _valid_name(name: str) -> bool:
         return False
     if _CASELESS.fullmatch("".join(tokens)):
         return len(name) <= 12  # '吴谦', '记者': scripts without capitals
+    if tokens[0] in _NAME_PARTICLES and len(tokens) > 1 and tokens[1][:1].isupper():
+        tokens = tokens[1:]  # 'von Tiesenhausen-Cave:', 'de Villepin:'
     if not tokens[0][:1].isupper() or tokens[-1].lower() in CONNECTORS:
         return False
     for token in tokens:
@@ -289,6 +294,15 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
             continue  # 'Reporter: Gillian Bradford' above the transcript: a byline
         if not label.text_start and _names_below(lines, label.line_index):
             continue  # 'Moderator:' above 'JOSE LUIS DE HARO': a list of who takes part
+        said = view[label.text_start : line.end].replace("\x00", "") if label.text_start else ""
+        items = [item.strip() for item in said.split(",")]
+        if len(items) >= 4 and all(
+            item
+            and len(item.split()) <= 4
+            and (item[:1].isupper() or item.split()[0] in _NAME_PARTICLES)
+            for item in items
+        ):
+            continue  # 'Sprecher: StS Seibert, Breul (AA), Baron (BMWi), …': who takes part
         special = label.anonymous or label.answer_label
         # ... if it has the form of the others ('PRESIDENT KESSEL:' among capitals) and its
         # words start a sentence; 'Senator Manchin: the President spoke …' stays a topic line

@@ -69,8 +69,9 @@ TITLE_WORDS = {
     "министр", "президент", "посол", "заместитель", "официальный", "представитель",
     "bakan", "bakanı", "dışişleri", "cumhurbaşkanı", "başbakan", "sözcüsü", "sözcü",
     # Swiss and Austrian posts ('Bundesrat Ignazio Cassis', 'Aussenminister')
-    "sts", "vors", "vors.", "bundesrat", "bundesrätin", "bundesratin", "aussenminister",
-    "aussenministerin", "bundespräsidentin", "bundesminister", "bundesministerin",
+    "sts", "vors", "vors.", "vorsitzender", "vorsitzende", "bundesrat", "bundesrätin",
+    "bundesratin", "aussenminister", "aussenministerin", "bundespräsidentin", "bundesminister",
+    "bundesministerin",
 }
 # fmt: on
 ANONYMOUS_LABELS = re.compile(
