@@ -336,6 +336,8 @@ def parse_transcript(
             if speaker not in holders:
                 post = re.sub(r"^the ", "", speaker, flags=re.I)
                 named = post_holders(header_text, post)
+                if not named:  # 'JOURNALIST: Prime Minister Albanese, what …' further down
+                    named = list(dict.fromkeys(post_holders(haystack, post)))
                 holders[speaker] = named[0] if len(named) == 1 else None
             speaker = holders[speaker] or speaker
         if info.official and speaker:
