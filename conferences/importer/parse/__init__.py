@@ -26,7 +26,7 @@ from .dialects import Known
 from .language import detect_language
 from .layouts import unglue_labels
 from .monologue import monologue_speaker, parse_monologue
-from .names import is_title_word
+from .names import is_outlet, is_title_word
 from .records import ParsedDocument, Turn
 from .text import (
     CJK_LETTERS,
@@ -169,6 +169,8 @@ def _guess_kind(labels, view: str, lines: list[Line], body_from: int) -> str:
         return "transcript"  # 'Moderadora.-', 'Ministro.-': no headline is printed that way
     if len(labels) >= 3 and len(distinct) >= 2:
         return "transcript"
+    if len(distinct) >= 2 and any(is_outlet(lab.label, False) for lab in labels):
+        return "transcript"  # 'Российская газета:' asks, 'Андрей Нестеренко:' answers
     if len(distinct) >= 2 and all(lab.label.isupper() for lab in labels):
         return "transcript"  # 'RICHARD MILLS:', then 'MR. BELKA:': capitals take turns
     if labels and len(_DOUBLE_MARKS.findall(view)) < 2:

@@ -17,6 +17,7 @@ from .dates import names_event
 from .names import (
     ANONYMOUS_LABELS,
     CONNECTORS,
+    MEDIA_WORDS,
     ROLE_LABELS,
     is_outlet,
     is_post,
@@ -165,6 +166,8 @@ def _valid_name(name: str) -> bool:
         if token.lower() in CONNECTORS or token.isdigit():
             continue
         if not token[:1].isupper() and not (is_title_word(token) and token.isalpha()):
+            if MEDIA_WORDS.fullmatch(token):
+                continue  # 'Российская газета:': an outlet's name in lower case
             return False  # ('Le Premier ministre :' prints its post in lower case)
     return not re.search(r"https?|www\.", name)
 

@@ -22,6 +22,7 @@ from .names import (
     ROLE_LABELS,
     all_titles,
     fuller_name,
+    is_outlet,
     is_post_only,
     is_title_word,
     name_for_initials,
@@ -261,7 +262,9 @@ def parse_transcript(
     first = labels[0].line_index if labels else len(lines)
     dashed = bool(labels) and labels[0].anonymous and labels[0].label in ("-", "–", "—")
     # (an interview with a dash before each turn opens with the question; above it, the lead)
-    opening = [] if dashed else opening_lines(lines, first, body_from)
+    # (nor does an outlet's interview: 'Российская газета: Вы готовы …?' under the lead)
+    asked_first = bool(labels) and is_outlet(without_note(labels[0].label), False)
+    opening = [] if dashed or asked_first else opening_lines(lines, first, body_from)
     result.header_lines = [i for i in range(body_from, opening[0] if opening else first)]
     named = [lab for lab in labels if not lab.anonymous]
     caps = sum(1 for lab in named if lab.label.isupper()) > len(named) / 2
