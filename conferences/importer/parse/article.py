@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from .attribution import (
-    Names,
     after_attribution,
     after_sentence_attribution,
     before_attribution,
@@ -18,6 +17,7 @@ from .attribution import (
 from .names import post_holders
 from .quotes import MASK, find_quotes, is_boundary, mask_quotes, sentence_end
 from .records import Turn
+from .referents import Names
 from .text import PAD, Line, artifacts, is_chrome, is_time_line
 
 
