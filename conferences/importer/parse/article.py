@@ -288,12 +288,15 @@ def _quote_turn(para: Paragraph, m: str, span, start: int, end: int, names: Name
         and re.match(r"['’]?[^\W\d_]", s[close + 1 :])
     ):
         return None, False  # '“Türk Devletleri … Toplantısı”nın': a name with a case ending
+    ahead = re.findall(r"[^\W\d_]+", s[max(0, opening - 30) : opening].rstrip())
     if (
         close is not None
         and re.fullmatch(r"[^\W\d_][\w'’\-]*", words.strip())
         and words.strip()[:1].isupper()
-        and re.search(r"[^\W\d_]{3,}\s*$", s[max(0, opening - 30) : opening])
-        and not is_verb((re.findall(r"[^\W\d_]+", s[max(0, opening - 30) : opening]) or [""])[-1])
+        and ahead
+        and s[max(0, opening - 30) : opening].rstrip().endswith(ahead[-1])
+        and len(ahead[-1]) >= 3
+        and not is_verb(ahead[-1])
         and re.match(r"\s*(?:[.;)]|$)", s[close + 1 :])
     ):
         return None, False  # 'напомнила о фильме "Борат".': a title named in quotes

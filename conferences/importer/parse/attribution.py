@@ -24,7 +24,7 @@ from .lexicon import (
     SKIP_BETWEEN,
     SPEECH_VERBS,
 )
-from .names import MEDIA_WORDS, PRONOUNS, is_title_word
+from .names import MEDIA_WORDS, NAME_PARTICLES, PRONOUNS, is_title_word
 from .quotes import MASK
 
 _TOKEN = re.compile(r"[^\W_][\w.'’\-]*|[,;:()—–]|" + MASK + "+")
@@ -64,10 +64,10 @@ def _name_run(words: list[str]) -> list[str]:
         if _is_name_word(word) and not word.endswith(("’s", "'s")):
             run.append(word)
             continue
-        if run and word in _PARTICLES and _is_name_word(padded[n + 1]):
+        if run and word in NAME_PARTICLES and _is_name_word(padded[n + 1]):
             run.append(word)  # 'Alexander Van der Bellen'
             continue
-        if 2 <= sum(w not in _PARTICLES for w in run) <= 3:
+        if 2 <= sum(w not in NAME_PARTICLES for w in run) <= 3:
             return run
         run = []
     return []
@@ -552,8 +552,6 @@ def leading_person(m: str, start: int, end: int) -> list[str] | None:
 
 # (not 'il', the Italian article: 'ha detto il ministro …')
 _SUBJECT_PRONOUNS = {"he", "she", "er", "sie", "elle", "он", "она", "він", "вона", "hij", "zij"}
-# particles inside a surname ('Van der Bellen', 'bin Salman', 'da Silva')
-_PARTICLES = {"al", "bin", "de", "van", "von", "da", "der", "den", "ter", "dos", "du", "di"}
 _NAME_LINKS = {"de", "del", "des", "du", "di", "della", "der"}  # 'ministro de Exteriores'
 # Words that open a sentence with a phrase before its subject ('At the press conference, …')
 _OPENERS = {

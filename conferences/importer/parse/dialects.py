@@ -18,6 +18,7 @@ from .names import (
     ANONYMOUS_LABELS,
     CONNECTORS,
     MEDIA_WORDS,
+    NAME_PARTICLES,
     ROLE_LABELS,
     is_outlet,
     is_post,
@@ -130,9 +131,6 @@ class Label:
     numbered: bool = False  # '1. VnExpress: …?': a numbered question of an outlet
 
 
-_NAME_PARTICLES = {"von", "van", "de", "da", "di", "du", "del", "della", "der", "ter", "bin", "al"}
-
-
 def _valid_name(name: str) -> bool:
     longest = 80 if "," in name else 60  # a post beside the name makes it longer
     if "," in name:
@@ -157,7 +155,7 @@ def _valid_name(name: str) -> bool:
         return False
     if _CASELESS.fullmatch("".join(tokens)):
         return len(name) <= 12  # '吴谦', '记者': scripts without capitals
-    if tokens[0] in _NAME_PARTICLES and len(tokens) > 1 and tokens[1][:1].isupper():
+    if tokens[0] in NAME_PARTICLES and len(tokens) > 1 and tokens[1][:1].isupper():
         tokens = tokens[1:]  # 'von Tiesenhausen-Cave:', 'de Villepin:'
     if not tokens[0][:1].isupper() or tokens[-1].lower() in CONNECTORS:
         return False
@@ -302,7 +300,7 @@ def find_labels(lines: list[Line], view: str) -> list[Label]:
         if len(items) >= 4 and all(
             item
             and len(item.split()) <= 4
-            and (item[:1].isupper() or item.split()[0] in _NAME_PARTICLES)
+            and (item[:1].isupper() or item.split()[0] in NAME_PARTICLES)
             for item in items
         ):
             continue  # 'Sprecher: StS Seibert, Breul (AA), Baron (BMWi), …': who takes part

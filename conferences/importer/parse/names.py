@@ -267,7 +267,12 @@ def name_after_title(first: str, haystack: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-_OF_WORDS = {"of", "de", "della", "del", "di", "du", "des", "der", "dell’", "dell'"}
+# what a post is of, before its object: 'ministro della Difesa', 'Minister of Defence'
+OF_WORDS = {"of", "de", "della", "del", "di", "du", "des", "der", "dell’", "dell'"}
+# particles inside a name: 'Van der Bellen', 'bin Salman', 'von Tiesenhausen-Cave', 'da Silva'
+NAME_PARTICLES = {
+    "al", "bin", "da", "de", "del", "della", "den", "der", "di", "dos", "du", "ter", "van", "von",
+}  # fmt: skip
 
 
 def fuller_name(surname: str, haystack: str) -> str | None:
@@ -283,7 +288,7 @@ def fuller_name(surname: str, haystack: str) -> str | None:
     for match in pattern.finditer(haystack):
         first, middle = match.group(1), match.group(2)
         before = haystack[max(0, match.start() - 8) : match.start()].split()
-        if middle and before and before[-1].lower() in _OF_WORDS:
+        if middle and before and before[-1].lower() in OF_WORDS:
             first, middle = middle, None  # 'ministro della Difesa Luca Ferri': not 'Difesa'
         if first.lower() in NOT_FIRST_NAMES or is_title_word(first):
             if middle and middle.lower() not in NOT_FIRST_NAMES and not is_title_word(middle):

@@ -8,9 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .attribution import _PARTICLES, _PERSON_NOUNS, _POST_NOUNS, _name_run, is_verb
+from .attribution import _PERSON_NOUNS, _POST_NOUNS, _name_run, is_verb
 from .lexicon import ARTICLES, OTHER_PRONOUNS, ROLE_LOWER
-from .names import MEDIA_WORDS, PRONOUNS, fuller_name, is_title_word, name_after_title
+from .names import (
+    MEDIA_WORDS,
+    NAME_PARTICLES,
+    OF_WORDS,
+    PRONOUNS,
+    fuller_name,
+    is_title_word,
+    name_after_title,
+)
 
 # 'Diplomatische Kanäle', 'Wirtschaftliche …': a German adjective with its ending, no person
 # ('Ehrlich', 'Craig', 'Ludwig' are names)
@@ -38,6 +46,8 @@ class Names:
     canonical: dict[str, str | None] = field(default_factory=dict)
     variants: dict[str, list[str]] = field(default_factory=dict)
     lower_words: set[str] = field(init=False)
+    # what the haystack says of a word, asked once per article ('Hasina' in every sentence)
+    _looked_up: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # words the article prints in lower case somewhere: common words, not names, when a
@@ -50,7 +60,21 @@ class Names:
             token in self.canonical or fuller_name(token, self.haystack)
         )
 
+    def _once(self, question: str, key: str, answer) -> bool:
+        if (question, key) not in self._looked_up:
+            self._looked_up[question, key] = answer()
+        return self._looked_up[question, key]
+
     def _adverbial(self, token: str) -> bool:
+        return self._once("adverbial", token, lambda: self._reads_as_adverb(token))
+
+    def _titled(self, token: str) -> bool:
+        return self._once("titled", token, lambda: self._after_a_post(token))
+
+    def _opens_only(self, run: list[str]) -> bool:
+        return self._once("opens", " ".join(run), lambda: self._only_opening(run))
+
+    def _reads_as_adverb(self, token: str) -> bool:
         """Whether a sentence's first word reads as an adverb or a participle wherever it stands:
         a comma and a verb after it ('Además, opinó …'), or a preposition ('Preguntado por …');
         not a name, which a verb or an apposition follows ('Moreno, ministro de Defensa, …')."""
@@ -66,7 +90,7 @@ class Names:
                 return False
         return found
 
-    def _titled(self, token: str) -> bool:
+    def _after_a_post(self, token: str) -> bool:
         """Whether the text prints a post right before the word ('Prime Minister Sheikh Hasina',
         'Minister Bishop'): a person known by one name."""
         if len(token) < 3 or not token[:1].isupper() or token.isupper():
@@ -76,7 +100,7 @@ class Names:
             is_title_word(m.group(1).rstrip(".")) for m in re.finditer(pattern, self.haystack)
         )
 
-    def _opens_only(self, run: list[str]) -> bool:
+    def _only_opening(self, run: list[str]) -> bool:
         """Whether the words stand only where a sentence opens ('En esa línea'), never inside
         one ('… said Will Harlan')."""
         pattern = r"(?<![\w'’\-])" + r"\s+".join(re.escape(t) for t in run) + r"(?![\w'’\-])"
@@ -107,14 +131,14 @@ class Names:
         name_tokens: list[str] = []
         for token in reversed(tokens):
             if (token[:1].isupper() and not is_title_word(token) and len(name_tokens) < 3) or (
-                name_tokens and token.lower() in _PARTICLES
+                name_tokens and token.lower() in NAME_PARTICLES
             ):
                 name_tokens.insert(0, token)
             else:
                 break
         if (
             name_tokens
-            and name_tokens[0].lower() not in _PARTICLES  # 'Van der Bellen räumte ein …'
+            and name_tokens[0].lower() not in NAME_PARTICLES  # 'Van der Bellen räumte ein …'
             and self._common(name_tokens[0])
             and self._opens_only(name_tokens)
             # ('Blanc, le porte-parole, a ajouté' with 'le drapeau blanc' elsewhere: a name)
@@ -144,9 +168,7 @@ class Names:
             and tokens[1].lower() in ("of", "for", "from", "at", "with")
         )  # 'a correspondent of the Coastline Radio channel': someone unnamed, of an outlet
         if (
-            len(name_tokens) == 3
-            and len(tokens) > 3
-            and tokens[-4].lower() in ("of", "de", "della", "del", "di", "du", "des", "der")
+            len(name_tokens) == 3 and len(tokens) > 3 and tokens[-4].lower() in OF_WORDS
         ):  # 'il ministro della Difesa Luca Ferri': the post's object, then the name
             name_tokens = name_tokens[1:]
         if not name_tokens and not described:  # 'Nadia Okoro the trade minister'
