@@ -23,6 +23,7 @@ from .dates import (
     place_from_line,
 )
 from .dialects import Known
+from .hints import Hints, apply_hints, forced_labels, label_candidates, learned_in_text
 from .language import detect_language
 from .layouts import unglue_labels
 from .monologue import monologue_speaker, parse_monologue
@@ -40,7 +41,7 @@ from .text import (
 )
 from .transcript import body_labels, parse_transcript
 
-__all__ = ["ParsedDocument", "Turn", "parse", "to_dict"]
+__all__ = ["Hints", "ParsedDocument", "Turn", "label_candidates", "parse", "to_dict"]
 
 KINDS = ("auto", "transcript", "article")
 _DOUBLE_MARKS = re.compile('["“”«»„]')
@@ -53,9 +54,13 @@ def parse(
     paraphrases: bool = False,
     default_speaker: str | None = None,
     known: Known | None = None,
+    hints: Hints | None = None,
+    learned: Known | None = None,
 ) -> ParsedDocument:
     """`known`, when given, tells which names printed alone on a line are speakers already
-    known (the importer asks the archive): such a name is a label even if printed once."""
+    known (the importer asks the archive): such a name is a label even if printed once.
+    `hints` are the editor's repairs (hints.py); `learned`, asked with the words that open lines
+    before a colon, answers those the archive holds as labels an editor confirmed."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     view = build_view(text)
@@ -72,6 +77,14 @@ def parse(
     lines = unglue_labels(lines, view.text)
     wrapped = is_wrapped(lines[body_from:])
     labels = body_labels(lines, view.text, wrapped, body_from, known)
+    forced = set(hints.labels) if hints else set()
+    if learned is not None:
+        candidates = label_candidates(view.text, lines[body_from:])
+        if candidates:
+            asked = [name for name, _ in candidates.most_common(500)]
+            forced |= learned_in_text(candidates, learned(asked), labels)
+    if forced:
+        labels = forced_labels(view.text, lines, labels, forced, body_from)
     monologue = (
         monologue_speaker(lines, body_from, _front_titles(view.front_matter))
         if not labels and kind != "article"
@@ -137,6 +150,8 @@ def parse(
         place = place or line_place
     elif date is None:
         date = _footer_date(lines)
+    if hints:
+        turns = apply_hints(turns, hints, view.text, lines, wrapped, kind)
     if not turns:
         warnings.append("no statements found")
     return ParsedDocument(kind, title, date, place, turns, warnings, speakers, language)

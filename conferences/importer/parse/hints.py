@@ -1,0 +1,265 @@
+"""The editor's repairs, applied to what the parser made of a text.
+
+An editor who sees the importer get a text wrong says so on the review screen; each repair is a
+hint posted back with the form, and the text is parsed again with the hints, so the preview is
+always what the parser makes of the text plus the editor's hints (nothing is kept on a server):
+
+- `labels`: printed labels ('PRESIDENT KESSEL') to read as a speaker's label wherever a line
+  opens with them (labels the archive learned from earlier imports are used the same way when
+  the text bears them out: `learned_in_text`);
+- `breaks`: a new statement starts at this offset, by this speaker;
+- `joins`: the statement starting at this offset belongs to the one before it;
+- `drops`: this stretch of text is not speech (a heading, a stage direction, page chrome).
+
+Offsets point into the pasted text, which cannot change between two previews (the page refuses
+to save a preview made from another text), so a hint means the same thing every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .dialects import _NOT_LABELS, Label
+from .names import ANONYMOUS_LABELS
+from .records import Turn
+from .text import PAD, Line, join_text
+
+EDITOR_BREAK = "new statement set by the editor"
+
+
+@dataclass(frozen=True)
+class Hints:
+    labels: tuple[str, ...] = ()
+    breaks: tuple[tuple[int, str], ...] = ()  # (offset, speaker's name)
+    joins: tuple[int, ...] = ()  # start offsets of statements joined to the previous one
+    drops: tuple[tuple[int, int], ...] = ()  # (start, end) of text that is no statement
+
+    def __bool__(self) -> bool:
+        return any(dataclasses.astuple(self))
+
+
+# A line opening with words that could name a speaker, then a colon: 'PRESIDENT KESSEL:',
+# 'Prime Minister Ekdahl:', 'Moderator:'; every word capitalised but the small ones.
+_CANDIDATE = re.compile(
+    r"^[ \t]*(?P<label>[^\W\d_][\w'’.\-]*(?:,?[ \t]+[\w'’.\-]+){0,7})"
+    r"(?:[ \t]*[:：]{1,2}|[ \t]+[-–—])(?=[ \t]|$)"
+)
+_SMALL_WORDS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "von", "van", "der"}
+
+
+def _looks_like_label(words: str) -> bool:
+    parts = words.split()
+    if not parts or words.lower() in _NOT_LABELS or parts[0].lower() in _NOT_LABELS:
+        return False
+    return all(p[:1].isupper() or p.lower().rstrip(",") in _SMALL_WORDS for p in parts)
+
+
+def label_candidates(view: str, lines: list[Line]) -> Counter:
+    """Printed words that open a line before a colon and could be a speaker's label, with how
+    many lines open with them."""
+    found: Counter = Counter()
+    for line in lines:
+        if line.blank:
+            continue
+        match = _CANDIDATE.match(view[line.start : line.end].replace(PAD, ""))
+        if match and _looks_like_label(match.group("label")):
+            found[match.group("label")] += 1
+    return found
+
+
+def forced_labels(
+    view: str, lines: list[Line], labels: list[Label], names: set[str], body_from: int = 0
+) -> list[Label]:
+    """`labels` with a label on every line that opens with one of `names` and a colon (or that
+    holds nothing else), in place of what the parser read on that line."""
+    if not names:
+        return labels
+    pattern = re.compile(
+        r"^(?P<label>"
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?:[ \t]*[:：]{1,2}[ \t]*|[ \t]+[-–—][ \t]+|[ \t]*$)"
+    )
+    forced = {}
+    for index, line in enumerate(lines):
+        if line.blank or index < body_from:
+            continue
+        visible = view[line.start : line.end]
+        match = pattern.match(visible.replace(PAD, ""))
+        if not match:
+            continue
+        if PAD in visible[: match.end()]:
+            continue  # markup inside the label: offsets would not line up; left as it was
+        rest = line.start + match.end()
+        name = match.group("label")
+        forced[index] = Label(
+            index,
+            name,
+            line.start,
+            rest if rest < line.end else None,
+            anonymous=bool(ANONYMOUS_LABELS.match(name.lower())),
+        )
+    if not forced:
+        return labels
+    kept = [lab for lab in labels if lab.line_index not in forced]
+    return sorted([*kept, *forced.values()], key=lambda lab: lab.line_index)
+
+
+def learned_in_text(candidates: Counter, learned: set[str], labels: list[Label]) -> set:
+    """The archive's learned labels this text bears out: printed at least twice, or beside
+    labels the parser found itself; a name once before a colon may be a headline."""
+    return {
+        name
+        for name in learned
+        if candidates.get(name, 0) >= 2 or (candidates.get(name) and len(labels) >= 2)
+    }
+
+
+def apply_hints(
+    turns: list[Turn], hints: Hints, view: str, lines: list[Line], wrapped: bool, kind: str
+) -> list[Turn]:
+    """The turns after the editor's drops, breaks and joins, in that order."""
+    turns = list(turns)
+    lined = kind == "transcript"  # an article's quotes are parts of lines, never whole lines
+    for start, end in hints.drops:
+        turns = _drop(turns, start, end, view, lines, wrapped, lined)
+    for offset, speaker in sorted(hints.breaks):
+        turns = _break(turns, offset, speaker, view, lines, wrapped, lined)
+    joined = set(hints.joins)
+    result: list[Turn] = []
+    for turn in turns:
+        if result and turn.start in joined:
+            before = result[-1]
+            result[-1] = dataclasses.replace(
+                before,
+                text=f"{before.text}\n\n{turn.text}",
+                end=turn.end,
+                warnings=[*before.warnings, "joined by the editor"],
+            )
+        else:
+            result.append(turn)
+    return result
+
+
+def _span_lines(view: str, lines: list[Line], start: int, end: int) -> list[Line]:
+    """The lines of view[start:end], the first and last cut to it; no blank line at either end."""
+    chosen = []
+    for line in lines:
+        if line.start >= end:
+            break
+        if line.blank:
+            if chosen:
+                chosen.append(line)
+            continue
+        if line.end <= start:
+            continue
+        left, right = max(start, line.start), min(end, line.end)
+        text = re.sub(r"[ \t\u3000]+", " ", view[left:right].replace(PAD, "")).strip()
+        if text:
+            chosen.append(Line(left, right, text))
+    while chosen and chosen[-1].blank:
+        chosen.pop()
+    return chosen
+
+
+def _retext(turn: Turn, kept: list[Line], view: str, wrapped: bool) -> Turn | None:
+    if not kept:
+        return None
+    return dataclasses.replace(
+        turn, text=join_text(view, kept, wrapped), start=kept[0].start, end=kept[-1].end
+    )
+
+
+def _drop(turns, start, end, view, lines, wrapped, lined) -> list[Turn]:
+    result = []
+    for turn in turns:
+        if turn.end <= start or turn.start >= end:
+            result.append(turn)
+        elif lined and not (turn.start >= start and turn.end <= end):
+            within = _span_lines(view, lines, turn.start, turn.end)
+            kept = [ln for ln in within if ln.blank or ln.end <= start or ln.start >= end]
+            while kept and kept[0].blank:
+                kept.pop(0)
+            while kept and kept[-1].blank:
+                kept.pop()
+            retexted = _retext(turn, kept, view, wrapped)
+            if retexted is not None:
+                note = "lines left out by the editor"
+                result.append(dataclasses.replace(retexted, warnings=[*turn.warnings, note]))
+        # else: the whole statement is no speech, or a quote overlapping what was struck out
+    return result
+
+
+def _line_start(lines: list[Line], offset: int) -> int:
+    """The start of the line that holds `offset` (an offset in a line's indent counts)."""
+    best = offset
+    for line in lines:
+        if line.blank:
+            continue
+        if line.start <= offset < max(line.end, line.start + 1):
+            return line.start
+        if line.start > offset:
+            return line.start  # in white space before a line: that line
+    return best
+
+
+def _break(turns, offset, speaker, view, lines, wrapped, lined) -> list[Turn]:
+    offset = _line_start(lines, offset) if lined else offset
+    for n, turn in enumerate(turns):
+        if turn.start <= offset < turn.end:
+            head = _retext(turn, _span_lines(view, lines, turn.start, offset), view, wrapped)
+            tail = _retext(turn, _span_lines(view, lines, offset, turn.end), view, wrapped)
+            if head is None:  # the statement starts on that line already: a new speaker
+                return [*turns[:n], _by(turn, speaker, turn.kind), *turns[n + 1 :]]
+            if tail is None:
+                return turns
+            kind = "answer" if turn.kind == "question" else turn.kind
+            return [*turns[:n], head, _by(tail, speaker, kind), *turns[n + 1 :]]
+    for n, turn in enumerate(turns):
+        if lined and _line_start(lines, turn.start) == offset:
+            # the line of a statement's label: that statement, by another speaker
+            return [*turns[:n], _by(turn, speaker, turn.kind), *turns[n + 1 :]]
+    # in no statement: a new one from that line to the next statement (or the end of the text)
+    after = [t for t in turns if t.start > offset]
+    following = min(after, key=lambda t: t.start) if after else None
+    stop = len(view)
+    if following is not None:  # up to the line the next statement (or its label) starts on
+        stop = _line_start(lines, following.start) if lined else following.start
+    kept = _span_lines(view, lines, offset, stop)
+    label = following.label if following is not None and lined else None
+    while kept and label and kept[-1].text.rstrip(":：.-–— ") == label:
+        kept.pop()  # a label printed alone above its words
+        while kept and kept[-1].blank:
+            kept.pop()
+    if not kept:
+        return turns
+    text = join_text(view, kept, wrapped)
+    before = [t for t in turns if t.start < offset]
+    asked = bool(before) and before[-1].kind == "question"
+    new = Turn(
+        None,
+        speaker or None,
+        False,
+        None,
+        text,
+        "answer" if asked else "remark",
+        "verbatim" if lined else "reported_quote",
+        kept[0].start,
+        kept[-1].end,
+        [EDITOR_BREAK],
+    )
+    return sorted([*turns, new], key=lambda t: t.start)
+
+
+def _by(turn: Turn, speaker: str, kind: str) -> Turn:
+    return dataclasses.replace(
+        turn,
+        label=None,
+        speaker=speaker or None,
+        anonymous=False,
+        outlet=None,
+        kind=kind,
+        warnings=[*[w for w in turn.warnings if w != EDITOR_BREAK], EDITOR_BREAK],
+    )
