@@ -24,6 +24,8 @@ urlpatterns = [
         views.conference_detail,
         name="conference",
     ),
+    # The page a source's text was fetched from, as fetched (its SHA-256 on the statement page).
+    path("sources/<int:pk>/snapshot/", views.source_snapshot, name="source-snapshot"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
     path("speakers/<slug:slug>/feed/", feeds.speaker_feed, name="speaker-feed"),

@@ -353,6 +353,15 @@ PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES", str(2 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = PODIUM_IMPORT_MAX_BYTES + 1024 * 1024
 
+# The import's "paste a link" (conferences/importer/fetch.py): how long one fetch may take in
+# all, redirects included (seconds); how many bytes of a page are read at most; and whether
+# addresses of private networks, loopback and link-local ones may be fetched. Podium fetches
+# from inside its own network, where such an address reaches services that are not public (a
+# cloud's metadata on 169.254.169.254): only tests, which serve pages on 127.0.0.1, turn it on.
+PODIUM_FETCH_TIMEOUT = env_seconds("PODIUM_FETCH_TIMEOUT", 10.0)
+PODIUM_FETCH_MAX_BYTES = int(os.environ.get("PODIUM_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+PODIUM_FETCH_ALLOW_PRIVATE = env_bool("PODIUM_FETCH_ALLOW_PRIVATE", False)
+
 # The JSON API (conferences/api): read-only and anonymous, so no authentication classes (and no
 # CSRF); JSON only, since the browsable API needs inline scripts that the CSP forbids.
 # PODIUM_API_ANON_RATE: requests per client address, e.g. "120/minute"; empty switches it off.

@@ -22,6 +22,7 @@ from ..editorial import workflow
 from ..models import (
     Conference,
     Organization,
+    PrintedLabel,
     Role,
     SourceDocument,
     Speaker,
@@ -54,6 +55,16 @@ class SpeakerAliasInline(admin.TabularInline):
     extra = 1
 
 
+class PrintedLabelInline(admin.TabularInline):
+    """Labels an editor confirmed at import, read as this speaker's in later texts; a wrong one
+    is corrected here (or deleted by an administrator)."""
+
+    model = PrintedLabel
+    extra = 0
+    fields = ["label", "confirmed_at"]
+    readonly_fields = ["confirmed_at"]
+
+
 class RoleInline(admin.TabularInline):
     model = Role
     extra = 1
@@ -68,7 +79,7 @@ class SpeakerAdmin(ArchiveHistoryAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
-    inlines = [SpeakerAliasInline, RoleInline]
+    inlines = [SpeakerAliasInline, PrintedLabelInline, RoleInline]
 
 
 @admin.register(SpeakerAlias)
@@ -284,7 +295,11 @@ class SourceDocumentAdmin(ConferenceStatusRules, ArchiveHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Statements point into the stored text by offsets: once saved, it stays as it is.
-        return [*self.readonly_fields, "text"] if obj else self.readonly_fields
+        if not obj:
+            return self.readonly_fields
+        # A page fetched from a link: the record of that fetch, shown, never edited.
+        fetched = ["snapshot_url", "fetched_at", "snapshot_sha256", "snapshot_content_type"]
+        return [*self.readonly_fields, "text", *(fetched if obj.has_snapshot else [])]
 
 
 @admin.register(Statement)

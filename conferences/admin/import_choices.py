@@ -9,6 +9,7 @@ and `decisions` turns it into the writer's RowDecisions, collecting what is wron
 
 import re
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from ..importer.resolve import find_speaker
@@ -18,6 +19,7 @@ from ..models import Speaker, Statement, Topic
 from ..text.diff import quote_diff
 
 NEW = "new"
+COLOURS = 8  # speakers' shades on the review screen (import.css), used in turn
 DIGITS = re.compile(r"[0-9]{1,18}")
 MATCHED_FIDELITY = {"verbatim": "verbatim transcript", "near_verbatim": "near-verbatim"}
 
@@ -31,6 +33,7 @@ def speaker_fields(preview: Preview, data) -> list[dict]:
         entries.append(
             {
                 "index": j,
+                "colour": j % COLOURS,
                 "value": f"sp-{j}",
                 "choice": choice,
                 "target": data.get(f"sp-{j}-target", default_target),
@@ -43,25 +46,78 @@ def speaker_fields(preview: Preview, data) -> list[dict]:
     return entries
 
 
-def row_fields(preview: Preview, data, submitted: bool) -> list[dict]:
+def row_fields(preview: Preview, data, submitted: bool | set[int]) -> list[dict]:
+    """One entry per statement; `submitted`: whether the rows' choices were posted (all of
+    them, or those whose index is in the set): an unticked box then means no."""
     speaker_index = {id(choice): j for j, choice in enumerate(preview.speakers)}
     rows = []
     for row in preview.rows:
         i = row.index
         suggested = [str(t.pk) for t in row.topics]
+        posted = submitted is True or (isinstance(submitted, set) and i in submitted)
         rows.append(
             {
                 "row": row,
-                "keep": (f"row-{i}-keep" in data) if submitted else True,
+                "identity": row_identity(row),
+                "colour": speaker_index[id(row.choice)] % COLOURS,
+                "keep": (f"row-{i}-keep" in data) if posted else True,
                 "speaker": data.get(f"row-{i}-speaker", f"sp-{speaker_index[id(row.choice)]}"),
                 "kind": data.get(f"row-{i}-kind", row.turn.kind),
                 "fidelity": data.get(f"row-{i}-fidelity", row.turn.fidelity),
-                "topics": data.getlist(f"row-{i}-topics") if submitted else suggested,
+                "topics": data.getlist(f"row-{i}-topics") if posted else suggested,
                 "suggested": suggested,
                 **match_fields(row, data),
             }
         )
     return rows
+
+
+def carried(post, preview: Preview) -> tuple[QueryDict, set[int]]:
+    """The choices of the previous preview, renamed for this one: after a repair, rows and
+    speakers are numbered anew, so each posted choice follows its statement (by the offset it
+    spans, `row-N-at`, with the speaker the importer gave it: a repair that changed either makes
+    it a new statement) and each speaker by key (`sp-N-key`). Returns the choices and the
+    indexes of the rows whose choices were posted."""
+    data = QueryDict(mutable=True)
+    old_speakers = {post.get(f"sp-{j}-key"): j for j in range(_count(post, "speaker_count"))}
+    new_speaker = {}
+    for j, choice in enumerate(preview.speakers):
+        old = old_speakers.get(choice.key)
+        if old is None:
+            continue
+        new_speaker[f"sp-{old}"] = f"sp-{j}"
+        for part in ("target", "name", "kind"):
+            if f"sp-{old}-{part}" in post:
+                data[f"sp-{j}-{part}"] = post[f"sp-{old}-{part}"]
+    old_rows = {post.get(f"row-{i}-at"): i for i in range(_count(post, "row_count"))}
+    submitted = set()
+    for row in preview.rows:
+        old = old_rows.get(row_identity(row))
+        if old is None:
+            continue
+        submitted.add(row.index)
+        for part in ("kind", "fidelity", "report"):
+            if f"row-{old}-{part}" in post:
+                data[f"row-{row.index}-{part}"] = post[f"row-{old}-{part}"]
+        speaker = post.get(f"row-{old}-speaker", "")
+        if speaker.startswith("sp-"):
+            speaker = new_speaker.get(speaker, "")
+        if speaker:
+            data[f"row-{row.index}-speaker"] = speaker
+        if f"row-{old}-keep" in post:
+            data[f"row-{row.index}-keep"] = "on"
+        data.setlist(f"row-{row.index}-topics", post.getlist(f"row-{old}-topics"))
+    return data, submitted
+
+
+def row_identity(row) -> str:
+    """What a row of one preview is to the next: its span of the text and its speaker."""
+    return f"{row.turn.start}-{row.turn.end}-{row.choice.key}"
+
+
+def _count(post, name: str) -> int:
+    value = post.get(name, "")
+    return min(int(value), 5000) if DIGITS.fullmatch(value) else 0
 
 
 def match_fields(row, data) -> dict:

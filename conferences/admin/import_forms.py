@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from ..importer.service import KINDS, ImportRefused, check_text, decode, too_large
 from ..models import Conference
 from ..models.archive import WebURLFormField
+from .import_link import LinkField, read_link
 
 
 class ImportForm(forms.Form):
@@ -18,12 +19,19 @@ class ImportForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
-        help_text="Paste a transcript or a news article, or upload a file below.",
+        help_text="Paste a transcript or a news article, or upload a file or give a link below.",
     )
     file = forms.FileField(
         label="or a file",
         required=False,
         help_text="A .txt or .html file (UTF-8 or Windows-1252).",
+    )
+    link = LinkField(
+        label="or a link",
+        required=False,
+        help_text="The address (http or https) of a transcript or an article: Podium fetches "
+        "the page, takes its main text, title, date and publisher, and keeps the page as "
+        "fetched as the source's archived copy.",
     )
     kind = forms.ChoiceField(
         choices=[(k, k.capitalize()) for k in KINDS],
@@ -53,11 +61,23 @@ class ImportForm(forms.Form):
     date = forms.DateField(required=False, label="date", help_text="YYYY-MM-DD")
     place = forms.CharField(required=False, max_length=200, label="place")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page a link was fetched from (importer/fetch.py FetchedPage), once the form is
+        # valid; None for a pasted text or a file. The save stores it: ImportPlan.snapshot.
+        self.snapshot = None
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if not upload and self.has_error("text"):
             return cleaned  # the field's own message says why (NUL characters): not "paste a text"
+        if self.has_error("link"):
+            cleaned.pop("text", None)  # not a web address: the field says why
+            return cleaned
+        if cleaned.get("link"):
+            read_link(self, cleaned)  # import_link.py: a link, fetched or posted back
+            return cleaned
         try:
             if upload:
                 name = upload.name.lower()
@@ -68,7 +88,7 @@ class ImportForm(forms.Form):
                 cleaned["text"] = decode(upload.read())
             text = cleaned.get("text") or ""
             if not text.strip():
-                raise ImportRefused("Paste a text or choose a file to import.")
+                raise ImportRefused("Paste a text, choose a file or give a link to import.")
             cleaned["text"] = check_text(text)
         except ImportRefused as exc:
             self.add_error("text" if not upload else "file", str(exc))

@@ -23,6 +23,7 @@ from ..importer.service import ImportRefused, Preview, build_preview, make_plan
 from ..importer.writer import DuplicateSource, write
 from ..models import Conference, Speaker, Statement, Topic
 from . import import_choices as choices
+from . import import_review as review
 from .import_forms import ImportForm
 
 logger = logging.getLogger(__name__)
@@ -43,10 +44,11 @@ TEMPLATE = "admin/conferences/conference/import.html"
 ROW_SELECT_LIMIT = 200
 
 
-def preview_key(data) -> str:
-    """A digest of what the preview was made from; a save must come from the same."""
+def preview_key(data, repairs: str = "") -> str:
+    """A digest of what the preview was made from (the text, its options and the editor's
+    repairs); a save must come from the same."""
     parts = [data["text"], data["kind"], data["default_speaker"], str(data["paraphrases"])]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\x1f".join([*parts, repairs]).encode("utf-8")).hexdigest()[:32]
 
 
 def import_view(request, model_admin):
@@ -62,17 +64,20 @@ def import_view(request, model_admin):
     context["form"] = form
     if data is None:
         return TemplateResponse(request, TEMPLATE, context)
+    repairs = review.read_repairs(request.POST, data["text"])
+    context["errors"] += repairs.errors
     try:
         preview = build_preview(
             data["text"],
             kind=data["kind"],
             default_speaker=data["default_speaker"],
             paraphrases=bool(data["paraphrases"]),
+            hints=repairs.hints,
         )
     except ImportRefused as exc:  # more statements than one import takes
         form.add_error("file" if data.get("file") else "text", str(exc))
         return TemplateResponse(request, TEMPLATE, context)
-    saving = _show_preview(request, context, form, data, preview)
+    saving = _show_preview(request, context, form, data, preview, repairs)
     if not saving or context["errors"]:
         return TemplateResponse(request, TEMPLATE, context)
     return _save(request, context, form, data, preview)
@@ -109,9 +114,9 @@ def _read_form(request) -> tuple[ImportForm, dict | None]:
     return form, data
 
 
-def _show_preview(request, context, form, data, preview: Preview) -> bool:
+def _show_preview(request, context, form, data, preview: Preview, repairs) -> bool:
     """Put the preview and the editor's choices into `context`; whether this request saves."""
-    key = preview_key(data)
+    key = preview_key(data, repairs.key())
     saving = request.POST.get("action") == "save"
     if saving and request.POST.get("preview_key") != key:
         # The text or its options changed after the preview: the choices on the page were
@@ -123,12 +128,29 @@ def _show_preview(request, context, form, data, preview: Preview) -> bool:
         )
     if not saving and not form.errors:
         context["form"] = _prefilled(form, preview)
-    posted = request.POST if saving else {}
+    base = preview_key(data)
+    if saving:
+        posted, submitted = request.POST, True
+    elif request.POST.get("preview_base") == base:
+        # Preview again, of the same text: the choices made on the page follow their rows.
+        posted, submitted = choices.carried(request.POST, preview)
+    else:
+        posted, submitted = {}, False
+    speaker_fields = choices.speaker_fields(preview, posted)
+    row_fields = choices.row_fields(preview, posted, submitted=submitted)
+    colour = {entry["row"].index: entry["colour"] for entry in row_fields}
+    lines, share = review.source_pane(preview.text, preview.rows, lambda r: colour[r.index])
     context.update(
         preview=preview,
-        speaker_fields=choices.speaker_fields(preview, posted),
-        row_fields=choices.row_fields(preview, posted, submitted=saving),
+        speaker_fields=speaker_fields,
+        row_fields=row_fields,
         preview_key=key,
+        preview_base=base,
+        repairs=repairs.listed,
+        source_lines=lines,
+        left_out=review.left_out_sentence(share),
+        left_out_share=share,
+        label_offers=review.label_offers(preview.text, preview.rows),
     )
     if preview.duplicate:
         context["errors"].append(
@@ -179,6 +201,7 @@ def _save(request, context, form, data, preview: Preview):
         decisions=decisions,
         join_reported=join_reported,
     )
+    plan.snapshot = form.snapshot  # the page a link was fetched from (import_link.py), or None
     try:
         result = write(plan, user=request.user)
     except DuplicateSource as exc:

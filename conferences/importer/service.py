@@ -5,11 +5,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..models import Conference, SourceDocument, Speaker, SpeakerAlias, Statement, Topic
+from ..models import (
+    Conference,
+    PrintedLabel,
+    SourceDocument,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    Topic,
+)
 from ..text.ids import content_hash
 from ..text.names import normalize_name
 from .matching import Match, match_quotes
-from .parse import ParsedDocument, Turn, parse
+from .parse import Hints, ParsedDocument, Turn, parse
 from .parse.names import is_post_only
 from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers
 from .writer import ImportPlan, NewSpeaker, PlannedReport, PlannedStatement
@@ -138,11 +146,18 @@ def known_speaker_names(names: list[str]) -> set[str]:
     return {name for name, key in keys.items() if key in found}
 
 
+def learned_labels(candidates: list[str]) -> set[str]:
+    """Those of `candidates` that an editor confirmed as a speaker's printed label (one query,
+    exact: a label is matched as printed)."""
+    return set(PrintedLabel.objects.filter(label__in=candidates).values_list("label", flat=True))
+
+
 def build_preview(
     text: str,
     kind: str = "auto",
     default_speaker: str | None = None,
     paraphrases: bool = False,
+    hints: Hints | None = None,
 ) -> Preview:
     text = check_text(text)
     doc = parse(
@@ -151,6 +166,8 @@ def build_preview(
         paraphrases=paraphrases,
         default_speaker=default_speaker or None,
         known=known_speaker_names,
+        hints=hints,
+        learned=learned_labels,
     )
     if len(doc.turns) > MAX_STATEMENTS:
         raise ImportRefused(
@@ -224,6 +241,14 @@ def printed_names(doc: ParsedDocument, turn: Turn) -> list[str]:
     return names
 
 
+def confirmed_label(doc: ParsedDocument, turn: Turn) -> str:
+    """A transcript's label of a named speaker, as printed: saved with the editor's choice of
+    speaker, it is read as that speaker's label in later texts. Never 'Q' or an outlet."""
+    if doc.kind != "transcript" or not turn.label or turn.anonymous or not turn.speaker:
+        return ""
+    return turn.label if len(turn.label) <= 200 else ""
+
+
 @dataclass
 class RowDecision:
     """What the editor decided for one row; None keeps the suggestion."""
@@ -281,6 +306,7 @@ def make_plan(
                 end=row.turn.end,
                 topics=row.topics if decision.topics is None else decision.topics,
                 aliases=printed_names(doc, row.turn) if decision.learn_names else [],
+                printed_label=confirmed_label(doc, row.turn) if decision.learn_names else "",
             )
         )
     reported = list(reports.values())

@@ -6,6 +6,7 @@ normalised aliases) here, where the data enters, rather than in model save() met
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from ..editorial import workflow
 from ..models import (
     Conference,
     Organization,
+    PrintedLabel,
     Role,
     SourceDocument,
     Speaker,
@@ -27,8 +29,10 @@ from ..models import (
     StatementReport,
     Topic,
 )
+from ..models.archive import SourceSnapshot
 from ..text.ids import content_hash
 from ..text.names import normalize_name
+from .fetch import MEDIA_TYPES, FetchedPage
 
 
 class DuplicateSource(Exception):
@@ -69,6 +73,7 @@ class PlannedStatement:
     end: int | None = None
     topics: list[Topic] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # printed names to remember for the speaker
+    printed_label: str = ""  # the label as printed, to read as this speaker's in later texts
 
 
 @dataclass
@@ -104,6 +109,9 @@ class ImportPlan:
     published_on: datetime.date | None = None
     language: str = "en"
     reports: list[PlannedReport] = field(default_factory=list)
+    # The page the text was fetched from (the import's "paste a link"), kept as the source's
+    # archived copy; None for a pasted text or a file.
+    snapshot: FetchedPage | None = None
 
 
 @dataclass
@@ -140,6 +148,15 @@ def add_aliases(speaker: Speaker, names: list[str]) -> None:
             continue
         SpeakerAlias.of(speaker, name).save()
         seen.add(key)
+
+
+def add_printed_labels(labels: dict[str, Speaker], user=None) -> None:
+    """Remember each label for its speaker; a label another speaker holds stays theirs."""
+    if not labels:
+        return
+    held = set(PrintedLabel.objects.filter(label__in=list(labels)).values_list("label", flat=True))
+    new = [PrintedLabel(label=lab, speaker=sp) for lab, sp in labels.items() if lab not in held]
+    bulk_create_with_history(new, PrintedLabel, default_user=user)
 
 
 def create_speaker(plan: NewSpeaker) -> Speaker:
@@ -235,6 +252,24 @@ def validate(plan: ImportPlan) -> None:
     reported = [report.statement.pk for report in plan.reports]
     if len(set(reported)) < len(reported):
         raise ValueError("An article can report a statement only once.")
+    page = plan.snapshot
+    if page is not None:
+        if page.media_type not in MEDIA_TYPES or len(page.content_type) > 100:
+            raise ValueError(f"An archived copy cannot be served as {page.content_type!r}.")
+        if len(page.url) > 2000:
+            raise ValueError("The archived copy's address is longer than 2,000 characters.")
+
+
+def snapshot_fields(page: FetchedPage | None) -> dict:
+    """The source's record of its archived copy: address, time, SHA-256 of the bytes, type."""
+    if page is None:
+        return {}
+    return {
+        "snapshot_url": page.url,
+        "fetched_at": page.fetched_at,
+        "snapshot_sha256": hashlib.sha256(page.content).hexdigest(),
+        "snapshot_content_type": page.content_type,
+    }
 
 
 @transaction.atomic
@@ -263,7 +298,10 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
         language=plan.language,
         text=plan.text,
         content_hash=digest,
+        **snapshot_fields(plan.snapshot),
     )
+    if plan.snapshot is not None:
+        SourceSnapshot.objects.create(source=source, content=plan.snapshot.content)
 
     created: dict[int, Speaker] = {}
     next_sequence = (
@@ -301,6 +339,10 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
     for pk, names in learned.items():
         if names:
             add_aliases(speakers[pk], names)
+    confirmed = zip(statements, plan.statements, strict=True)
+    add_printed_labels(
+        {item.printed_label: st.speaker for st, item in confirmed if item.printed_label}, user
+    )
     links = [
         Statement.topics.through(statement_id=statement.pk, topic_id=topic.pk)
         for statement, item in zip(statements, plan.statements, strict=True)

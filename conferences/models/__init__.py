@@ -3,12 +3,13 @@ editorial record kept around them."""
 
 from .archive import Conference, SourceDocument, Statement, Topic
 from .editorial import Correction, RetiredStatement, StatementReport, StatusChange
-from .people import Organization, Role, Speaker, SpeakerAlias
+from .people import Organization, PrintedLabel, Role, Speaker, SpeakerAlias
 
 __all__ = [
     "Conference",
     "Correction",
     "Organization",
+    "PrintedLabel",
     "RetiredStatement",
     "Role",
     "SourceDocument",

@@ -248,6 +248,37 @@ class SourceDocument(models.Model):
         help_text="SHA-256 of the pasted text: the same text cannot be imported twice.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A page fetched from a link (the import's "paste a link", importer/fetch.py): where and
+    # when, and the SHA-256 of the bytes that SourceSnapshot keeps. Empty for a pasted text.
+    # Not editable: they are the record of a fetch, not an editor's description. The database
+    # default lets raw inserts (the synthetic corpus's COPY) leave them out.
+    snapshot_url = WebURLField(
+        max_length=2000,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The address the archived copy was fetched from, after redirects.",
+    )
+    fetched_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the archived copy was fetched."
+    )
+    snapshot_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="SHA-256 of the archived copy's bytes, so anyone can check a copy of it.",
+    )
+    snapshot_content_type = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The type the page was served as, and the archived copy is served as.",
+    )
 
     history = HistoricalRecords()
 
@@ -256,6 +287,29 @@ class SourceDocument(models.Model):
 
     def __str__(self):
         return self.title or f"{self.get_kind_display()} for {self.conference}"
+
+    @property
+    def has_snapshot(self) -> bool:
+        return bool(self.snapshot_sha256)
+
+
+class SourceSnapshot(models.Model):
+    """The page a source's text was taken from, byte for byte as it was served, so that a quote
+    stays checkable when the page moves or changes; the source holds its address, time and
+    SHA-256. A table of its own: the many queries that read statements with their source never
+    load a page of up to PODIUM_FETCH_MAX_BYTES along, and the source's history does not copy
+    it at each change."""
+
+    source = models.OneToOneField(
+        SourceDocument, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    content = models.BinaryField(help_text="The page's bytes, as served.")
+
+    def __str__(self):
+        return f"Archived copy of {self.source}"
+
+    def get_absolute_url(self):
+        return reverse("conferences:source-snapshot", kwargs={"pk": self.source_id})
 
 
 class CountDistinct(models.Func):

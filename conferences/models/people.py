@@ -134,6 +134,26 @@ class SpeakerAlias(models.Model):
         return cls(speaker=speaker, name=name, normalized=normalize_name(name))
 
 
+class PrintedLabel(models.Model):
+    """A speaker's label exactly as a transcript printed it ('PRESIDENT KESSEL'), confirmed by
+    the editor who saved that import. The importer reads a line that opens with it as this
+    speaker's label in later texts, even where its own rules would not (importer/parse/hints.py).
+    Kept apart from SpeakerAlias, whose lookup form drops titles and case: 'PRESIDENT KESSEL'
+    and 'Kessel' are one alias, but only the first is a label a transcript prints."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="printed_labels")
+    label = models.CharField(max_length=200, unique=True, help_text="As printed, case and all.")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label
+
+
 class Role(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200, help_text="E.g. “Minister of Foreign Affairs”.")

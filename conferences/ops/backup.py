@@ -39,6 +39,7 @@ from ..models import (
     Conference,
     Correction,
     Organization,
+    PrintedLabel,
     RetiredStatement,
     Role,
     SourceDocument,
@@ -49,6 +50,7 @@ from ..models import (
     StatusChange,
     Topic,
 )
+from ..models.archive import SourceSnapshot
 
 FORMAT = "podium-archive"
 VERSION = 1
@@ -57,7 +59,18 @@ APP = "conferences"
 CHUNK_SIZE = 2000
 BATCH_SIZE = 500
 
-ARCHIVE = (Organization, Speaker, SpeakerAlias, Role, Topic, Conference, SourceDocument, Statement)
+ARCHIVE = (
+    Organization,
+    Speaker,
+    SpeakerAlias,
+    PrintedLabel,  # labels editors confirmed at import, read as the speaker's in later texts
+    Role,
+    Topic,
+    Conference,
+    SourceDocument,
+    SourceSnapshot,  # the page a source's text was fetched from, as fetched
+    Statement,
+)
 RECORD = (StatusChange, Correction, RetiredStatement, StatementReport)
 
 

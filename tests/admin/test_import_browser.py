@@ -126,9 +126,9 @@ def test_preview_shows_rows_prefilled_conference_and_unresolved_speakers(
     paste_and_preview(page, BRIEFING)
 
     expect(page.get_by_role("heading", name="Preview: 5 statements (transcript)")).to_be_visible()
-    expect(page.locator("tr.import-row")).to_have_count(5)
-    expect(page.locator("tr.import-row.unresolved")).to_have_count(5)
-    expect(page.locator("table.import-rows td.import-text")).to_have_text(TEXTS)
+    expect(page.locator("article.import-row")).to_have_count(5)
+    expect(page.locator("article.import-row.unresolved")).to_have_count(5)
+    expect(page.locator(".import-row .import-text")).to_have_text(TEXTS)
     expect(field(page, "row_count")).to_have_value("5")
 
     expect(field(page, "title")).to_have_value(TITLE)
@@ -351,13 +351,13 @@ def test_no_script_runs_from_pasted_text_or_speaker_labels(live_server, page, ed
     expect(page.get_by_role("heading", name="Preview: 3 statements (transcript)")).to_be_visible()
     # The markup is shown as text, in the row and in the speaker table ("__" is taken for
     # markdown emphasis by the parser, so the variable reads "xss" in the preview).
-    cells = page.locator("table.import-rows td.import-text")
+    cells = page.locator(".import-row .import-text")
     expect(cells.nth(0)).to_contain_text("Hello <script>window.xss=1</script> and <img src=x")
     expect(cells.nth(2)).to_contain_text("Because <script>window.xss=1</script> <img src=x")
-    expect(page.locator("#row-0 .help")).to_have_text(
+    expect(page.locator("#row-0 .printed")).to_have_text(
         "printed: MS. DARROW (<script>window.xss=1</script>)"
     )
-    expect(page.locator("#row-2 .help")).to_have_text(
+    expect(page.locator("#row-2 .printed")).to_have_text(
         'printed: MS. DARROW (<img src=x onerror="window.xss=2">)'
     )
     expect(page.locator("table.import-speakers tbody tr").first.locator("td").first).to_have_text(
@@ -384,7 +384,7 @@ def test_pasted_text_is_stored_with_plain_line_ends(live_server, page, editor):
     )
     log_in_and_open_import(page, live_server)
     paste_and_preview(page, text)
-    first = page.locator("table.import-rows td.import-text").first
+    first = page.locator(".import-row .import-text").first
     # linebreaksbr: one <br> for one line break, two for a paragraph break.
     assert first.inner_html().count("<br>") == 1
     page.get_by_role("button", name="Save as a draft").click()

@@ -12,7 +12,7 @@ def test_no_model_change_lacks_a_migration():
 
 
 ARCHIVE = ["Conference", "Organization", "Role", "SourceDocument", "Speaker", "SpeakerAlias"]
-ARCHIVE += ["Statement", "Topic"]
+ARCHIVE += ["Statement", "Topic", "PrintedLabel"]
 RECORD = ["Correction", "RetiredStatement", "StatementReport", "StatusChange"]
 
 
@@ -28,7 +28,7 @@ def test_editors_group_may_view_add_and_change_the_archive_and_view_the_record()
         f"{action}_{name.lower()}" for name in ARCHIVE for action in ("view", "add", "change")
     } | {f"view_{name.lower()}" for name in RECORD}
     assert codenames == expected
-    assert len(codenames) == 28
+    assert len(codenames) == 31
 
 
 @pytest.mark.django_db

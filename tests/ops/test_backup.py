@@ -6,6 +6,7 @@ The round trips use the demo, a few real texts of ../shared/corpus imported thro
 
 import datetime
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -25,13 +26,16 @@ from conferences.importer.writer import write
 from conferences.models import (
     Conference,
     Correction,
+    PrintedLabel,
     RetiredStatement,
     SourceDocument,
+    Speaker,
     Statement,
     StatementReport,
     StatusChange,
     Topic,
 )
+from conferences.models.archive import SourceSnapshot
 from conferences.ops import backup
 from conferences.text.ids import content_hash
 
@@ -137,6 +141,22 @@ def full_archive():
     call_command("load_demo", stdout=io.StringIO())
     import_corpus()
     add_editorial_record()
+    add_archived_copy()
+    # a label an editor confirmed at import (the writer adds them; one more, to be sure of one)
+    PrintedLabel.objects.create(label="PRESIDENT KESSEL", speaker=Speaker.objects.order_by("pk")[0])
+
+
+def add_archived_copy():
+    """A source fetched from a link: its archived copy's bytes (not all of them UTF-8) must come
+    back exactly, or its SHA-256 no longer holds."""
+    source = SourceDocument.objects.order_by("pk").first()
+    page = "<p>Le ministre a déclaré…</p>".encode("cp1252") + bytes(range(256))
+    source.snapshot_url = "https://mfa.valdora.example/briefing"
+    source.fetched_at = datetime.datetime(2024, 3, 1, 8, 0, 0, 654321, tzinfo=datetime.UTC)
+    source.snapshot_sha256 = hashlib.sha256(page).hexdigest()
+    source.snapshot_content_type = "text/html; charset=windows-1252"
+    source.save()
+    SourceSnapshot.objects.create(source=source, content=page)
 
 
 def snapshot(history: bool) -> dict:

@@ -8,6 +8,7 @@ Signing in (the admin's address, lockouts, passwords): tests/admin/test_sign_in.
 """
 
 import datetime
+import hashlib
 import re
 
 import pytest
@@ -20,6 +21,7 @@ from django.urls.resolvers import RegexPattern
 
 from conferences.editorial import workflow
 from conferences.models import Conference, SourceDocument, Statement
+from conferences.models.archive import SourceSnapshot
 
 from ..admin.test_history import as_posted, edit
 from ..editorial.test_workflow import login, messages_of
@@ -73,9 +75,17 @@ def hidden(request):
         host=host,
         status=PUBLISHED if status == WITHDRAWN else status,
     )
+    page = f"<html><body><p>{SPEAKER}: {WORDS}</p></body></html>".encode()
     source = SourceDocumentFactory(
-        conference=conference, title=SOURCE, url="https://sealed.example/transcript"
+        conference=conference,
+        title=SOURCE,
+        url="https://sealed.example/transcript",
+        snapshot_url="https://sealed.example/transcript",
+        fetched_at=datetime.datetime(2024, 2, 3, 12, 0, tzinfo=datetime.UTC),
+        snapshot_sha256=hashlib.sha256(page).hexdigest(),
+        snapshot_content_type="text/html; charset=utf-8",
     )
+    SourceSnapshot.objects.create(source=source, content=page)  # its archived copy
     statement = StatementFactory(
         conference=conference, speaker=speaker, source=source, text=WORDS, sequence=1
     )
@@ -114,6 +124,7 @@ def public_urls(h) -> dict[str, list[tuple[str, int]]]:
         "s/<str:public_id>/": [(f"/s/{public_id}/", gone)],
         "s/<str:public_id>/card.png": [(f"/s/{public_id}/card.png", gone)],
         "s/<str:public_id>/<path:rest>": [(f"/s/{public_id}/anything/", gone)],
+        "sources/<int:pk>/snapshot/": [(f"/sources/{statement.source_id}/snapshot/", 404)],
         "conferences/": [("/conferences/", 200), ("/conferences/?year=2024", 200)],
         "conferences/<int:year>/<str:month>/<str:day>/<slug:slug>/": [
             ("/conferences/2024/02/03/sealed/", 404)

@@ -188,9 +188,11 @@ DOM_CHECK = r"""() => {
       problems.push(`<script> ${el.outerHTML.slice(0, 80)}`);
     }
   }
-  // The highlighter's marks hold text only, in search snippets only.
+  // Marks hold text only: the highlighter's, in search snippets, and the import review's marks
+  // of text left out of every statement.
   for (const el of document.querySelectorAll("mark")) {
-    if (el.children.length || !el.closest(".snippet")) problems.push(el.outerHTML);
+    const leftOut = el.classList.contains("left-out") && el.closest(".podium-import");
+    if (el.children.length || !(el.closest(".snippet") || leftOut)) problems.push(el.outerHTML);
   }
   return problems;
 }"""

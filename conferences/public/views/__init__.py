@@ -12,6 +12,7 @@ from .browse import (
 from .cards import statement_card
 from .exports import statement_export
 from .meta import healthz, robots_txt
+from .sources import source_snapshot
 from .statements import statement_detail, statement_list, statement_redirect
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "healthz",
     "home",
     "robots_txt",
+    "source_snapshot",
     "speaker_detail",
     "speaker_list",
     "statement_card",
