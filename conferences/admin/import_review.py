@@ -26,6 +26,11 @@ _FORMS = {
     "join": re.compile(rf"join:{_OFFSET}"),
     "drop": re.compile(rf"drop:{_OFFSET}:{_OFFSET}"),
 }
+ARTICLE_BREAKS = (
+    "In a news article the statements are its quotes, found by their quotation marks: a new "
+    "statement cannot start at a line there. Untick that repair, or import the text as a "
+    "transcript (Kind above)."
+)
 # the speaker of a break taken from the text pane's tools: a name typed, or one picked
 NEW_NAME, PICKED = "line_new_name", "line_speaker"
 
@@ -46,31 +51,38 @@ def read_repairs(post, text: str) -> Repairs:
     values = list(post.getlist("hint"))[:MAX_HINTS]
     if post.get("add_hint"):
         values.append(post["add_hint"])
-    missing_line = False
+    refused = ""
     if post.get("action") == "repair":  # the text pane's tools, for the line chosen there
-        asked = _line_repair(post, text)
-        missing_line = asked is None
+        asked, refused = _line_repair(post, text)
         values += [asked] if asked else []
     hints, listed, errors = _collect(values, text)
-    if missing_line:
-        errors.append("Choose a line of the text (the round button before it) for that repair.")
+    if refused:
+        errors.append(refused)
     return Repairs(hints, listed, errors)
 
 
-def _line_repair(post, text: str) -> str | None:
+def _line_repair(post, text: str) -> tuple[str | None, str]:
+    """The repair asked for at the chosen line, or None and why not."""
     at = post.get("at", "")
     if not re.fullmatch(_OFFSET, at) or int(at) >= len(text):
-        return None
+        return None, "Choose a line of the text (the round button before it) for that repair."
+    view = build_view(text).text
+    line = next(((a, b) for a, b in pane_lines(text, view) if a <= int(at) < max(b, a + 1)), None)
+    if line is None:
+        return None, "Choose a line of the text (the round button before it) for that repair."
     action = post.get("line_action", "break")
-    line_end = text.find("\n", int(at))
-    line_end = len(text) if line_end < 0 else line_end
     if action == "drop":
-        return f"drop:{at}:{line_end}"
+        return f"drop:{line[0]}:{line[1]}", ""
     if action == "label":
-        words = re.match(r"\s*([^:：\n]{1,200}?)\s*(?:[:：]|\s[-–—]\s|$)", text[int(at) : line_end])
-        return f"label:{words.group(1)}" if words and words.group(1) else None
+        words = re.sub(r"\s+", " ", view[line[0] : line[1]].replace(PAD, "")).strip()
+        words = re.match(r"([^:：]{1,200}?)\s*(?:[:：]|\s[-–—](?:\s|$)|$)", words)
+        if not words:
+            return None, "That line holds no words that could be a speaker's label."
+        return f"label:{words.group(1)}", ""
     speaker = (post.get(NEW_NAME) or post.get(PICKED) or "").strip()
-    return f"break:{at}:{speaker}"
+    if not speaker:
+        return None, "Say who speaks from that line: pick a speaker or type a new name."
+    return f"break:{line[0]}:{speaker}", ""
 
 
 def _collect(values: list[str], text: str) -> tuple[Hints, list[dict], list[str]]:
@@ -85,7 +97,8 @@ def _collect(values: list[str], text: str) -> tuple[Hints, list[dict], list[str]
         form = _FORMS.get(kind)
         match = form.fullmatch(value) if form else None
         offsets = [int(g) for g in (match.groups() if match else ()) if g and g.isdigit()]
-        if not match or any(o > len(text) for o in offsets):
+        backwards = kind == "drop" and len(offsets) == 2 and offsets[1] <= offsets[0]
+        if not match or any(o > len(text) for o in offsets) or backwards:
             errors.append("A repair could not be read and was left out.")
             continue
         if kind == "label":
@@ -166,10 +179,7 @@ def source_pane(text: str, rows, colour_of) -> tuple[list[SourceLine], float]:
             left_out += owner[i] < 0
     lines: list[SourceLine] = []
     firsts: set[int] = set()
-    pos = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
+    for number, (start, end) in enumerate(pane_lines(text, view), start=1):
         segments: list[Segment] = []
         a = start
         while a < end:
@@ -189,9 +199,28 @@ def source_pane(text: str, rows, colour_of) -> tuple[list[SourceLine], float]:
                 )
                 firsts.add(row)
             a = b
-        lines.append(SourceLine(start, end, segments, not raw.strip(), number))
+        blank = not view[start:end].replace(PAD, "").strip()
+        lines.append(SourceLine(start, end, segments, blank, number))
     share = left_out / visible if visible else 0.0
     return lines, share
+
+
+def pane_lines(text: str, view: str) -> list[tuple[int, int]]:
+    """The pane's lines, as (start, end) in the text: the lines the parser reads, so that a
+    repair at a line means the same line to both. In pasted HTML a block tag starts a line
+    ('<p>' … on one line of a minified page are many lines), the tag shown at its head."""
+    found, start = [], 0
+    for at, ch in enumerate(view):
+        if ch != "\n":
+            continue
+        if text[at] == "\n":
+            found.append((start, at))
+            start = at + 1
+        else:  # a block tag, masked as a line break: it opens the next line
+            found.append((start, at))
+            start = at
+    found.append((start, len(text)))
+    return found
 
 
 def left_out_sentence(share: float) -> str:

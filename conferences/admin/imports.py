@@ -77,6 +77,8 @@ def import_view(request, model_admin):
     except ImportRefused as exc:  # more statements than one import takes
         form.add_error("file" if data.get("file") else "text", str(exc))
         return TemplateResponse(request, TEMPLATE, context)
+    if preview.doc.kind == "article" and repairs.hints.breaks:
+        context["errors"].append(review.ARTICLE_BREAKS)
     saving = _show_preview(request, context, form, data, preview, repairs)
     if not saving or context["errors"]:
         return TemplateResponse(request, TEMPLATE, context)

@@ -183,8 +183,11 @@ def parse_target(url: str) -> Target:
 
 def refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why Podium does not fetch from `address`, or None for a public address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # an IPv4 address inside an IPv6 one reaches that IPv4 host: mapped, 6to4, Teredo
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if embedded is not None:
+            address = embedded
     if address.is_unspecified:
         kind = "an unspecified address"
     elif address.is_loopback:

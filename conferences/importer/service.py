@@ -18,7 +18,7 @@ from ..text.ids import content_hash
 from ..text.names import normalize_name
 from .matching import Match, match_quotes
 from .parse import Hints, ParsedDocument, Turn, parse
-from .parse.names import is_post_only
+from .parse.names import ANONYMOUS_LABELS, is_post_only
 from .resolve import SpeakerChoice, TopicSuggester, resolve_speakers
 from .writer import ImportPlan, NewSpeaker, PlannedReport, PlannedStatement
 
@@ -246,6 +246,8 @@ def confirmed_label(doc: ParsedDocument, turn: Turn) -> str:
     speaker, it is read as that speaker's label in later texts. Never 'Q' or an outlet."""
     if doc.kind != "transcript" or not turn.label or turn.anonymous or not turn.speaker:
         return ""
+    if ANONYMOUS_LABELS.match(turn.label.lower()):
+        return ""  # 'Q' given a speaker by the editor names no one in the next text
     return turn.label if len(turn.label) <= 200 else ""
 
 

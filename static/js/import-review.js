@@ -79,6 +79,10 @@
       return;
     }
     const at = line.querySelector('input[name="at"]').value;
+    if (kind === "break" && !speakerForBreak()) {
+      say("Say who speaks from that line first: pick a speaker or type a new name above the text.");
+      return;
+    }
     const input = document.createElement("input");
     input.type = "hidden";
     input.name = "hint";

@@ -266,3 +266,112 @@ def test_a_save_with_other_repairs_than_the_preview_shows_the_new_preview(client
     assert "The text or the import options changed since the preview" in page
     assert Statement.objects.count() == 0
     assert statements(page) == 5
+
+
+MINIFIED = (
+    "<h1>Joint press conference</h1><p><b>PRESIDENT KESSEL:</b> Thank you all for coming.</p>"
+    f"<p><b>{EKDAHL}:</b> Thank you, Mr President.</p><p><b>Q:</b> When will the tariffs "
+    "fall?</p><p><b>PRESIDENT KESSEL:</b> In June.</p>"
+)
+
+
+def test_pasted_html_on_one_line_has_a_line_per_block_in_the_pane(client, editor):
+    page = preview(client, MINIFIED).content.decode()
+    radios = re.findall(r'<input type="radio" name="at" value="(\d+)"', page)
+    assert [MINIFIED[int(at) : int(at) + 6] for at in radios] == [
+        "<h1>Jo",
+        "<p><b>",
+        "<p><b>",
+        "<p><b>",
+        "<p><b>",
+    ]
+
+
+def test_a_line_repair_on_pasted_html_reads_the_words_not_the_markup(client, editor):
+    first = preview(client, MINIFIED).content.decode()
+    at = MINIFIED.index(f"<p><b>{EKDAHL}")
+    page = client.post(
+        URL, posted(first, action="repair", at=str(at), line_action="label")
+    ).content.decode()
+    assert re.search(
+        rf'name="hint" value="label:{re.escape(htmllib.escape(EKDAHL))}" checked', page
+    )
+    assert statement_texts(page) == [
+        "Thank you all for coming.",
+        "Thank you, Mr President.",
+        "When will the tariffs fall?",
+        "In June.",
+    ]
+    # and "not a statement" on the question's line takes that statement only
+    at = MINIFIED.index("<p><b>Q:")
+    page = client.post(
+        URL, posted(page, action="repair", at=str(at), line_action="drop")
+    ).content.decode()
+    assert statement_texts(page) == [
+        "Thank you all for coming.",
+        "Thank you, Mr President.",
+        "In June.",
+    ]
+
+
+def test_a_new_statement_needs_a_speaker(client, editor):
+    first = preview(client, SHORT).content.decode()
+    at = SHORT.index("Q: Mr President")
+    page = client.post(URL, posted(first, action="repair", at=str(at), line_action="break"))
+    assert "Say who speaks from that line: pick a speaker or type a new name." in (
+        page.content.decode()
+    )
+    assert "Your repairs" not in page.content.decode()
+
+
+def test_a_stretch_that_ends_before_it_starts_is_no_repair(client, editor):
+    page = preview(client, SHORT, hint="drop:90:10").content.decode()
+    assert "A repair could not be read and was left out." in page
+    assert "Your repairs" not in page
+
+
+def test_a_question_label_given_to_a_named_speaker_is_not_learned(client, editor):
+    first = preview(client, SHORT, hint=f"label:{EKDAHL}").content.decode()
+    at = SHORT.index("Q: Mr President")
+    page = client.post(
+        URL,
+        posted(
+            first, action="repair", at=str(at), line_action="break", line_new_name="Dario Kessel"
+        ),
+    ).content.decode()
+    assert client.post(URL, posted(page, action="save")).status_code == 302
+    assert Statement.objects.get(text="Mr President, when will the tariffs fall?").speaker.name == (
+        "Dario Kessel"
+    )
+    assert sorted(PrintedLabel.objects.values_list("label", flat=True)) == sorted(
+        [EKDAHL, "PRESIDENT KESSEL"]
+    )
+
+
+def test_only_a_named_speakers_transcript_label_is_confirmed():
+    from conferences.importer.parse import ParsedDocument, Turn
+    from conferences.importer.service import confirmed_label
+
+    def turn(label, speaker="Dario Kessel", anonymous=False):
+        return Turn(label, speaker, anonymous, None, "Words.", "remark", "verbatim", 0, 6)
+
+    transcript = ParsedDocument("transcript", None, None, None)
+    article = ParsedDocument("article", None, None, None)
+    assert confirmed_label(transcript, turn("PRESIDENT KESSEL")) == "PRESIDENT KESSEL"
+    assert confirmed_label(transcript, turn("Q")) == ""  # given a name by the editor
+    assert confirmed_label(transcript, turn("QUESTION", None, True)) == ""
+    assert confirmed_label(transcript, turn("PRESIDENT KESSEL", None)) == ""
+    assert confirmed_label(article, turn("Kessel said")) == ""
+
+
+def test_in_an_article_no_line_starts_a_statement_and_the_page_says_so(client, editor):
+    article = (
+        "Corridor to open next spring\n\nThe president of Valdora said on Tuesday that the "
+        'corridor "will open next spring".\n\n"We will build the northern section," the prime '
+        "minister of Norland told reporters.\n"
+    )
+    at = article.index("The president")
+    page = preview(client, article, hint=f"break:{at}:Tomas Ekdahl").content.decode()
+    assert "a new statement cannot start at a line there" in page
+    assert statements(page) == 2
+    assert '<option value="break">' not in page

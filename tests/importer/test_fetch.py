@@ -174,6 +174,8 @@ def test_a_page_without_main_text_is_refused(site):
         ),
         ("[::1]", "That address is this server's own (loopback) address (::1); "),
         ("[::ffff:10.0.0.1]", "That address is on a private network (10.0.0.1); "),
+        # 6to4 carries an IPv4 address too: 2002:7f00:1:: is 127.0.0.1 inside
+        ("[2002:7f00:1::1]", "That address is this server's own (loopback) address (127.0.0.1); "),
         ("0.0.0.0", "That address is an unspecified address (0.0.0.0); "),  # noqa: S104
         ("224.0.0.251", "That address is a multicast address (224.0.0.251); "),
         ("100.64.0.1", "That address is on a private network (100.64.0.1); "),

@@ -3,6 +3,8 @@
 Fictional texts only: Valdora, Norland, President Kessel and Tomas Ekdahl exist nowhere.
 """
 
+import pytest
+
 from conferences.importer.parse import Hints, label_candidates, parse
 from conferences.importer.parse.text import build_view, split_lines
 
@@ -187,3 +189,67 @@ def test_a_learned_label_printed_once_in_a_text_with_no_other_label_stays_prose(
         (t.label, t.text) for t in parse(text).turns
     ]
     assert all(turn.label != "Kessel" for turn in learned.turns)
+
+
+ARTICLE = """Kessel: a leader under pressure
+
+The president of Valdora said on Tuesday that the corridor "will open next spring".
+
+Ekdahl: patience in Norland
+
+"We will build the northern section," the prime minister of Norland told reporters.
+
+Kessel: the next steps
+
+"Nothing changes for farmers," Kessel said.
+"""
+
+
+def test_learned_labels_never_turn_an_article_into_a_transcript():
+    learned = parse(ARTICLE, learned=lambda names: {"Kessel", "Ekdahl"} & set(names))
+    plain = parse(ARTICLE)
+    assert plain.kind == learned.kind == "article"
+    assert [(t.label, t.text) for t in learned.turns] == [(t.label, t.text) for t in plain.turns]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [f"<p><b>{EKDAHL}:</b> ", f"<p><b>{EKDAHL}</b>: ", f"<p><strong>{EKDAHL}</strong> – "],
+)
+def test_a_label_in_bold_markup_is_read_as_a_label_when_hinted(printed):
+    html = (
+        "<p><b>PRESIDENT KESSEL:</b> Thank you all for coming.</p>\n"
+        f"{printed}Thank you, Mr President.</p>\n"
+        "<p><b>Q:</b> When will the tariffs fall?</p>\n"
+        f"{printed}In July.</p>\n"
+    )
+    doc = parse(html, hints=Hints(labels=(EKDAHL,)))
+    assert [(t.label, t.text) for t in doc.turns] == [
+        ("PRESIDENT KESSEL", "Thank you all for coming."),
+        (EKDAHL, "Thank you, Mr President."),
+        ("Q", "When will the tariffs fall?"),
+        (EKDAHL, "In July."),
+    ]
+
+
+def test_a_new_statement_at_a_line_opening_with_a_missed_label_keeps_the_label_apart():
+    offset = TEXT.index(f"{EKDAHL}: Thank you, Mr President")
+    doc = parse(TEXT, hints=Hints(breaks=((offset, "Tomas Ekdahl"),)))
+    added = doc.turns[1]
+    assert (added.label, added.speaker, added.start) == (
+        EKDAHL,
+        "Tomas Ekdahl",
+        TEXT.index("Thank you, Mr President"),
+    )
+    assert added.text.startswith("Thank you, Mr President. Norland welcomes the corridor.")
+    assert doc.turns[0].text == (
+        "Thank you all for coming. We agreed on a new trade corridor today.\n\n"
+        "It will open next spring."
+    )
+
+
+def test_no_line_starts_a_statement_in_an_article():
+    offset = ARTICLE.index("The president of Valdora")
+    plain = parse(ARTICLE)
+    hinted = parse(ARTICLE, hints=Hints(breaks=((offset, "Tomas Ekdahl"),)))
+    assert [(t.speaker, t.text) for t in hinted.turns] == [(t.speaker, t.text) for t in plain.turns]

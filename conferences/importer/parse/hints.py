@@ -86,13 +86,11 @@ def forced_labels(
     for index, line in enumerate(lines):
         if line.blank or index < body_from:
             continue
-        visible = view[line.start : line.end]
-        match = pattern.match(visible.replace(PAD, ""))
+        visible, where = _visible(view, line.start, line.end)
+        match = pattern.match(visible)
         if not match:
             continue
-        if PAD in visible[: match.end()]:
-            continue  # markup inside the label: offsets would not line up; left as it was
-        rest = line.start + match.end()
+        rest = where[match.end()]  # (markup inside the label is skipped: '<b>NAME:</b> …')
         name = match.group("label")
         forced[index] = Label(
             index,
@@ -105,6 +103,24 @@ def forced_labels(
         return labels
     kept = [lab for lab in labels if lab.line_index not in forced]
     return sorted([*kept, *forced.values()], key=lambda lab: lab.line_index)
+
+
+def _visible(view: str, start: int, end: int) -> tuple[str, list[int]]:
+    """The visible characters of view[start:end] and, for each, its offset in the view (one
+    more at the end: where the stretch ends)."""
+    where = [i for i in range(start, end) if view[i] != PAD]
+    return "".join(view[i] for i in where), [*where, end]
+
+
+def printed_label(view: str, line: Line) -> tuple[str, int] | None:
+    """The words that open a line as a label would ('H.E. Tomas Ekdahl, Prime Minister of
+    Norland:'), and the offset where the words after them begin."""
+    visible, where = _visible(view, line.start, line.end)
+    match = _CANDIDATE.match(visible)
+    if not match or not _looks_like_label(match.group("label")):
+        return None
+    after = len(visible) - len(visible[match.end() :].lstrip())
+    return match.group("label"), where[after]
 
 
 def learned_in_text(candidates: Counter, learned: set[str], labels: list[Label]) -> set:
@@ -125,8 +141,9 @@ def apply_hints(
     lined = kind == "transcript"  # an article's quotes are parts of lines, never whole lines
     for start, end in hints.drops:
         turns = _drop(turns, start, end, view, lines, wrapped, lined)
-    for offset, speaker in sorted(hints.breaks):
-        turns = _break(turns, offset, speaker, view, lines, wrapped, lined)
+    for offset, speaker in sorted(hints.breaks) if lined else ():
+        # (an article's statements are its quotes, found by their marks: no line starts one)
+        turns = _break(turns, offset, speaker, view, lines, wrapped)
     joined = set(hints.joins)
     result: list[Turn] = []
     for turn in turns:
@@ -205,20 +222,27 @@ def _line_start(lines: list[Line], offset: int) -> int:
     return best
 
 
-def _break(turns, offset, speaker, view, lines, wrapped, lined) -> list[Turn]:
-    offset = _line_start(lines, offset) if lined else offset
+def _break(turns, offset, speaker, view, lines, wrapped) -> list[Turn]:
+    """A new statement from the line holding `offset`; a label printed at the start of that
+    line ('H.E. Tomas Ekdahl, Prime Minister of Norland:') is its label, not its words."""
+    line = next((ln for ln in lines if not ln.blank and ln.end > offset), None)
+    if line is None:
+        return turns
+    offset = line.start
+    printed = printed_label(view, line)
+    label, words_from = printed if printed else (None, offset)
     for n, turn in enumerate(turns):
         if turn.start <= offset < turn.end:
             head = _retext(turn, _span_lines(view, lines, turn.start, offset), view, wrapped)
-            tail = _retext(turn, _span_lines(view, lines, offset, turn.end), view, wrapped)
+            tail = _retext(turn, _span_lines(view, lines, words_from, turn.end), view, wrapped)
             if head is None:  # the statement starts on that line already: a new speaker
                 return [*turns[:n], _by(turn, speaker, turn.kind), *turns[n + 1 :]]
             if tail is None:
                 return turns
             kind = "answer" if turn.kind == "question" else turn.kind
-            return [*turns[:n], head, _by(tail, speaker, kind), *turns[n + 1 :]]
+            return [*turns[:n], head, _by(tail, speaker, kind, label), *turns[n + 1 :]]
     for n, turn in enumerate(turns):
-        if lined and _line_start(lines, turn.start) == offset:
+        if _line_start(lines, turn.start) == offset:
             # the line of a statement's label: that statement, by another speaker
             return [*turns[:n], _by(turn, speaker, turn.kind), *turns[n + 1 :]]
     # in no statement: a new one from that line to the next statement (or the end of the text)
@@ -226,10 +250,10 @@ def _break(turns, offset, speaker, view, lines, wrapped, lined) -> list[Turn]:
     following = min(after, key=lambda t: t.start) if after else None
     stop = len(view)
     if following is not None:  # up to the line the next statement (or its label) starts on
-        stop = _line_start(lines, following.start) if lined else following.start
-    kept = _span_lines(view, lines, offset, stop)
-    label = following.label if following is not None and lined else None
-    while kept and label and kept[-1].text.rstrip(":：.-–— ") == label:
+        stop = _line_start(lines, following.start)
+    kept = _span_lines(view, lines, words_from, stop)
+    next_label = following.label if following is not None else None
+    while kept and next_label and kept[-1].text.rstrip(":：.-–— ") == next_label:
         kept.pop()  # a label printed alone above its words
         while kept and kept[-1].blank:
             kept.pop()
@@ -239,13 +263,13 @@ def _break(turns, offset, speaker, view, lines, wrapped, lined) -> list[Turn]:
     before = [t for t in turns if t.start < offset]
     asked = bool(before) and before[-1].kind == "question"
     new = Turn(
-        None,
+        label,
         speaker or None,
         False,
         None,
         text,
         "answer" if asked else "remark",
-        "verbatim" if lined else "reported_quote",
+        "verbatim",
         kept[0].start,
         kept[-1].end,
         [EDITOR_BREAK],
@@ -253,10 +277,11 @@ def _break(turns, offset, speaker, view, lines, wrapped, lined) -> list[Turn]:
     return sorted([*turns, new], key=lambda t: t.start)
 
 
-def _by(turn: Turn, speaker: str, kind: str) -> Turn:
+def _by(turn: Turn, speaker: str, kind: str, label: str | None = None) -> Turn:
+    """The turn by `speaker`; a label printed for someone else is no longer its label."""
     return dataclasses.replace(
         turn,
-        label=None,
+        label=label,
         speaker=speaker or None,
         anonymous=False,
         outlet=None,
