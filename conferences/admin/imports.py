@@ -118,7 +118,8 @@ def _read_form(request) -> tuple[ImportForm, dict | None]:
 
 def _show_preview(request, context, form, data, preview: Preview, repairs) -> bool:
     """Put the preview and the editor's choices into `context`; whether this request saves."""
-    key = preview_key(data, repairs.key())
+    # (with what the preview read from the archive: a label learned since then changes it)
+    key = preview_key(data, "\x1e".join([repairs.key(), *preview.doc.warnings]))
     saving = request.POST.get("action") == "save"
     if saving and request.POST.get("preview_key") != key:
         # The text or its options changed after the preview: the choices on the page were

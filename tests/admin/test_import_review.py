@@ -375,3 +375,18 @@ def test_in_an_article_no_line_starts_a_statement_and_the_page_says_so(client, e
     assert "a new statement cannot start at a line there" in page
     assert statements(page) == 2
     assert '<option value="break">' not in page
+
+
+def test_a_label_learned_between_preview_and_save_shows_the_new_preview_first(client, editor):
+    first = preview(client, SHORT).content.decode()
+    assert statements(first) == 3
+    PrintedLabel.objects.create(
+        label=EKDAHL, speaker=Speaker.objects.create(name="Tomas Ekdahl", slug="tomas-ekdahl")
+    )
+    page = client.post(URL, posted(first, action="save")).content.decode()
+    assert "The text or the import options changed since the preview" in page
+    assert Statement.objects.count() == 0
+    assert statements(page) == 5
+    assert f"read as labels, as an editor confirmed before: {htmllib.escape(EKDAHL)}" in page
+    assert client.post(URL, posted(page, action="save")).status_code == 302
+    assert Statement.objects.filter(speaker__name="Tomas Ekdahl").count() == 2

@@ -90,6 +90,9 @@ def parse(
             or (not labels and len(found) >= 2 and not _reported(view.text))
         ):
             forced |= found
+            warnings.append(
+                "read as labels, as an editor confirmed before: " + ", ".join(sorted(found))
+            )
     if forced:
         labels = forced_labels(view.text, lines, labels, forced, body_from)
     monologue = (
