@@ -68,6 +68,7 @@ def main() -> None:
 
     from conferences.admin.import_review import source_pane
     from conferences.importer.parse import Hints, parse
+    from conferences.importer.parse.text import build_view
     from conferences.importer.service import build_preview
     from conferences.models import Topic
 
@@ -90,7 +91,8 @@ def main() -> None:
         hinted = build_preview(text, hints=hints)
         hinted_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        lines, _ = source_pane(text, hinted.rows, lambda row: 0)
+        colours = {row.index: 0 for row in hinted.rows}
+        lines, _ = source_pane(text, build_view(text).text, hinted.rows, colours)
         pane_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         doc = parse(text)

@@ -180,3 +180,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def site(settings):
+    """The fictional web site of tests/pages.py, for the import's "paste a link", with
+    private addresses allowed (it lives on 127.0.0.1)."""
+    from .pages import serving
+
+    settings.PODIUM_FETCH_ALLOW_PRIVATE = True
+    settings.PODIUM_FETCH_TIMEOUT = 5
+    with serving() as site:
+        yield site

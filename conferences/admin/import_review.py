@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..importer.parse import Hints, label_candidates
-from ..importer.parse.text import PAD, build_view, split_lines
+from ..importer.parse.text import PAD, split_lines
 
 MAX_HINTS = 500
 _OFFSET = r"(0|[1-9][0-9]{0,8})"
@@ -45,28 +45,28 @@ class Repairs:
         return "\x1e".join(item["value"] for item in self.listed)
 
 
-def read_repairs(post, text: str) -> Repairs:
+def read_repairs(post, text: str, view: str) -> Repairs:
     """The repairs posted with the form, the new one asked for included, checked against the
-    text (an offset past its end is refused with a message, not guessed)."""
+    text (an offset past its end is refused with a message, not guessed). `view` is the text's
+    view (parse.text.build_view), which the page builds once."""
     values = list(post.getlist("hint"))[:MAX_HINTS]
     if post.get("add_hint"):
         values.append(post["add_hint"])
     refused = ""
     if post.get("action") == "repair":  # the text pane's tools, for the line chosen there
-        asked, refused = _line_repair(post, text)
+        asked, refused = _line_repair(post, text, view)
         values += [asked] if asked else []
-    hints, listed, errors = _collect(values, text)
+    hints, listed, errors = _collect(values, text, view)
     if refused:
         errors.append(refused)
     return Repairs(hints, listed, errors)
 
 
-def _line_repair(post, text: str) -> tuple[str | None, str]:
+def _line_repair(post, text: str, view: str) -> tuple[str | None, str]:
     """The repair asked for at the chosen line, or None and why not."""
     at = post.get("at", "")
     if not re.fullmatch(_OFFSET, at) or int(at) >= len(text):
         return None, "Choose a line of the text (the round button before it) for that repair."
-    view = build_view(text).text
     line = next(((a, b) for a, b in pane_lines(text, view) if a <= int(at) < max(b, a + 1)), None)
     if line is None:
         return None, "Choose a line of the text (the round button before it) for that repair."
@@ -85,7 +85,7 @@ def _line_repair(post, text: str) -> tuple[str | None, str]:
     return f"break:{line[0]}:{speaker}", ""
 
 
-def _collect(values: list[str], text: str) -> tuple[Hints, list[dict], list[str]]:
+def _collect(values: list[str], text: str, view: str) -> tuple[Hints, list[dict], list[str]]:
     labels, breaks, joins, drops = [], [], [], []
     listed, errors, seen = [], [], set()
     for value in values:
@@ -107,21 +107,23 @@ def _collect(values: list[str], text: str) -> tuple[Hints, list[dict], list[str]
         elif kind == "break":
             breaks.append((offsets[0], match["speaker"].strip()))
             who = match["speaker"].strip() or "the speaker the importer finds"
-            what = f"New statement at “{_excerpt(text, offsets[0])}”, by {who}"
+            what = f"New statement at “{_excerpt(view, offsets[0])}”, by {who}"
         elif kind == "join":
             joins.append(offsets[0])
-            what = f"Join “{_excerpt(text, offsets[0])}” with the statement before it"
+            what = f"Join “{_excerpt(view, offsets[0])}” with the statement before it"
         else:
             drops.append((offsets[0], offsets[1]))
-            what = f"Not a statement: “{_excerpt(text, offsets[0])}”"
+            what = f"Not a statement: “{_excerpt(view, offsets[0])}”"
         listed.append({"value": value, "description": what})
     hints = Hints(tuple(labels), tuple(breaks), tuple(joins), tuple(drops))
     return hints, listed, errors
 
 
-def _excerpt(text: str, offset: int, width: int = 60) -> str:
-    line = text[offset:].split("\n", 1)[0]
-    line = re.sub(r"<[^<>]{0,200}>", "", line).strip()
+def _excerpt(view: str, offset: int, width: int = 60) -> str:
+    """The words of the line from `offset` (markup left out), cut to `width`."""
+    end = view.find("\n", offset + 1)
+    line = re.sub(r"\s+", " ", view[offset : end if end >= 0 else len(view)].replace(PAD, ""))
+    line = line.strip()
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"
 
 
@@ -150,12 +152,11 @@ class SourceLine:
     number: int
 
 
-def source_pane(text: str, rows, colour_of) -> tuple[list[SourceLine], float]:
+def source_pane(text: str, view: str, rows, colours: dict) -> tuple[list[SourceLine], float]:
     """The text's lines cut into segments, and the share of its words in no statement.
 
-    `rows` are the preview's rows (each with `index` and `turn`); `colour_of(row)` gives the
-    speaker's shade."""
-    view = build_view(text).text
+    `rows` are the preview's rows (each with `index` and `turn`); `colours` gives each row's
+    speaker's shade by row index."""
     marks: list[tuple[int, int, int | None, bool]] = []  # start, end, row index, is a label
     previous_end = 0
     for row in sorted(rows, key=lambda r: r.turn.start):
@@ -168,7 +169,6 @@ def source_pane(text: str, rows, colour_of) -> tuple[list[SourceLine], float]:
                 marks.append((at, mark.end() if mark else at + len(turn.label), None, True))
         marks.append((turn.start, turn.end, row.index, False))
         previous_end = max(previous_end, turn.end)
-    colours = {row.index: colour_of(row) for row in rows}
     owner = [-1] * len(text)  # which mark each character is in
     for n, (start, end, _, _) in enumerate(marks):
         owner[start:end] = [n] * (end - start)
@@ -232,10 +232,9 @@ def left_out_sentence(share: float) -> str:
     return f"{percent}% of the text is in no statement."
 
 
-def label_offers(text: str, rows) -> list[str]:
+def label_offers(view: str, rows) -> list[str]:
     """Words that open a line before a colon, look like a speaker's label, and were not read
     as one: each is offered as a label for the whole text."""
-    view = build_view(text).text
     used = {row.turn.label for row in rows if row.turn.label}
     found = label_candidates(view, split_lines(view))
     return [words for words, _ in found.most_common(12) if words not in used]

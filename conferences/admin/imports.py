@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ..editorial.workflow import CHANGE_PERMISSION, may_publish
+from ..importer.parse.text import build_view
 from ..importer.service import ImportRefused, Preview, build_preview, make_plan
 from ..importer.writer import DuplicateSource, write
 from ..models import Conference, Speaker, Statement, Topic
@@ -64,7 +65,8 @@ def import_view(request, model_admin):
     context["form"] = form
     if data is None:
         return TemplateResponse(request, TEMPLATE, context)
-    repairs = review.read_repairs(request.POST, data["text"])
+    view = build_view(data["text"]).text  # the text as the parser reads it, built once here
+    repairs = review.read_repairs(request.POST, data["text"], view)
     context["errors"] += repairs.errors
     try:
         preview = build_preview(
@@ -79,7 +81,7 @@ def import_view(request, model_admin):
         return TemplateResponse(request, TEMPLATE, context)
     if preview.doc.kind == "article" and repairs.hints.breaks:
         context["errors"].append(review.ARTICLE_BREAKS)
-    saving = _show_preview(request, context, form, data, preview, repairs)
+    saving = _show_preview(request, context, form, data, preview, repairs, view)
     if not saving or context["errors"]:
         return TemplateResponse(request, TEMPLATE, context)
     return _save(request, context, form, data, preview)
@@ -116,7 +118,7 @@ def _read_form(request) -> tuple[ImportForm, dict | None]:
     return form, data
 
 
-def _show_preview(request, context, form, data, preview: Preview, repairs) -> bool:
+def _show_preview(request, context, form, data, preview: Preview, repairs, view: str) -> bool:
     """Put the preview and the editor's choices into `context`; whether this request saves."""
     # (with what the preview read from the archive: a label learned since then changes it)
     key = preview_key(data, "\x1e".join([repairs.key(), *preview.doc.warnings]))
@@ -141,8 +143,8 @@ def _show_preview(request, context, form, data, preview: Preview, repairs) -> bo
         posted, submitted = {}, False
     speaker_fields = choices.speaker_fields(preview, posted)
     row_fields = choices.row_fields(preview, posted, submitted=submitted)
-    colour = {entry["row"].index: entry["colour"] for entry in row_fields}
-    lines, share = review.source_pane(preview.text, preview.rows, lambda r: colour[r.index])
+    colours = {entry["row"].index: entry["colour"] for entry in row_fields}
+    lines, share = review.source_pane(preview.text, view, preview.rows, colours)
     context.update(
         preview=preview,
         speaker_fields=speaker_fields,
@@ -153,7 +155,7 @@ def _show_preview(request, context, form, data, preview: Preview, repairs) -> bo
         source_lines=lines,
         left_out=review.left_out_sentence(share),
         left_out_share=share,
-        label_offers=review.label_offers(preview.text, preview.rows),
+        label_offers=review.label_offers(view, preview.rows),
     )
     if preview.duplicate:
         context["errors"].append(

@@ -309,6 +309,7 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
     ) + 1
     statements = []
     learned: dict[int, list[str]] = {}
+    labels: dict[str, Speaker] = {}  # each printed label with the speaker the editor chose
     for offset, item in enumerate(plan.statements):
         speaker = item.speaker
         if isinstance(speaker, NewSpeaker):
@@ -317,6 +318,8 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
             speaker = created[id(speaker)]
         learned.setdefault(speaker.pk, [])
         learned[speaker.pk] += [name for name in item.aliases if name not in learned[speaker.pk]]
+        if item.printed_label:
+            labels[item.printed_label] = speaker
         statements.append(
             Statement(
                 conference=conference,
@@ -339,10 +342,7 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
     for pk, names in learned.items():
         if names:
             add_aliases(speakers[pk], names)
-    confirmed = zip(statements, plan.statements, strict=True)
-    add_printed_labels(
-        {item.printed_label: st.speaker for st, item in confirmed if item.printed_label}, user
-    )
+    add_printed_labels(labels, user)
     links = [
         Statement.topics.through(statement_id=statement.pk, topic_id=topic.pk)
         for statement, item in zip(statements, plan.statements, strict=True)

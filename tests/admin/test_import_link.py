@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import html as htmllib
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,80 +20,14 @@ from conferences.models import Conference, SourceDocument, Statement
 from conferences.models.archive import SourceSnapshot
 
 from ..factories import ConferenceFactory, SourceDocumentFactory, SpeakerFactory, StatementFactory
-from ..pages import ARTICLE_PATH, BRIEFING_PATH, BRIEFING_STATEMENTS, BRIEFING_TEXT, serving
+from ..pages import ARTICLE_PATH, BRIEFING_PATH, BRIEFING_STATEMENTS, BRIEFING_TEXT
+from .posting import posted_form
 
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/conferences/conference/import/"
 PUBLIC_ONLY = "Podium fetches only public pages."
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-@pytest.fixture
-def site(settings):
-    settings.PODIUM_FETCH_ALLOW_PRIVATE = True
-    settings.PODIUM_FETCH_TIMEOUT = 5
-    with serving() as site:
-        yield site
-
-
-class FormReader(HTMLParser):
-    """The fields of the import form as a browser would post them."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self.fields, self.select, self.textarea = [], None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "form":
-            self.fields = []
-            self.forms.append(self.fields)
-        elif self.fields is None:
-            return
-        elif tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind not in ("checkbox", "radio", "file", "submit") or "checked" in attrs:
-                self.fields.append((name, attrs.get("value", "on" if "checked" in attrs else "")))
-        elif tag == "select" and name:
-            self.select = [name, None, None]  # name, first option, selected option
-        elif tag == "option" and self.select:
-            value = attrs.get("value", "")
-            self.select[1] = value if self.select[1] is None else self.select[1]
-            if "selected" in attrs:
-                self.select[2] = value
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self.select:
-            name, first, chosen = self.select
-            self.fields.append((name, chosen if chosen is not None else first or ""))
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            name, text = self.textarea
-            self.fields.append((name, text.removeprefix("\n")))  # as browsers read it
-            self.textarea = None
-
-
-def posted_form(page: str, **overrides) -> dict:
-    """What the browser posts from the import form of `page` (the admin's logout form left
-    out), with `overrides`."""
-    reader = FormReader()
-    reader.feed(page)
-    fields = next(f for f in reader.forms if any(name == "text" for name, _ in f))
-    data = {}
-    for name, value in fields:
-        if name != "csrfmiddlewaretoken":
-            data.setdefault(name, []).append(value)
-    data = {name: values[0] if len(values) == 1 else values for name, values in data.items()}
-    data.update(overrides)
-    return data
 
 
 def field_value(page: str, name: str) -> str:

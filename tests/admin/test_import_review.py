@@ -6,13 +6,13 @@ Fictional texts only (tests/admin/joint_presser.py and the short one below).
 
 import html as htmllib
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from conferences.models import PrintedLabel, Speaker, Statement
 
 from .joint_presser import PRIME_MINISTER, joint_press_conference
+from .posting import posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -31,53 +31,6 @@ PRESIDENT KESSEL: In June.
 
 {EKDAHL}: And in Norland, in July.
 """
-
-
-class FormReader(HTMLParser):
-    """What a browser would post from the page's import form, as a list of (name, value)."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self.select: str | None = None
-        self.textarea: str | None = None
-        self.text = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((name, a.get("value", "on" if a.get("type") == "checkbox" else "")))
-        elif tag == "select":
-            self.select = name
-        elif tag == "option" and self.select and "selected" in a:
-            self.fields.append((self.select, a.get("value", "")))
-        elif tag == "textarea":
-            self.textarea, self.text = name, ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            self.fields.append((self.textarea, self.text.removeprefix("\n")))
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.text += data
-
-
-def posted(page: str, **extra) -> dict:
-    reader = FormReader()
-    reader.feed(page)
-    data: dict = {}
-    for name, value in reader.fields:
-        data.setdefault(name, []).append(value)
-    for name, value in extra.items():
-        data[name] = value
-    return data
 
 
 def preview(client, text, **extra):
@@ -139,7 +92,7 @@ def test_a_label_the_importer_missed_is_offered_and_one_click_repairs_the_whole_
     offer = f'<button type="submit" name="add_hint" value="label:{htmllib.escape(EKDAHL)}"'
     assert offer in first
 
-    page = client.post(URL, posted(first, add_hint=f"label:{EKDAHL}")).content.decode()
+    page = client.post(URL, posted_form(first, add_hint=f"label:{EKDAHL}")).content.decode()
     assert statements(page) == 30
     assert offer not in page
     # the repair is listed, ticked, and travels with the next post
@@ -153,7 +106,7 @@ def test_a_label_the_importer_missed_is_offered_and_one_click_repairs_the_whole_
     assert [t[:40] for t in statement_texts(page)] == [words for _, words in turns]
 
     # untick it: the next preview is the importer's own again
-    data = posted(page)
+    data = posted_form(page)
     data.pop("hint")
     assert statements(client.post(URL, data).content.decode()) == 22
 
@@ -161,9 +114,9 @@ def test_a_label_the_importer_missed_is_offered_and_one_click_repairs_the_whole_
 def test_saving_a_repaired_preview_saves_what_it_showed_and_learns_the_label(client, editor):
     text, turns = joint_press_conference()
     page = client.post(
-        URL, posted(preview(client, text).content.decode(), add_hint=f"label:{EKDAHL}")
+        URL, posted_form(preview(client, text).content.decode(), add_hint=f"label:{EKDAHL}")
     ).content.decode()
-    response = client.post(URL, posted(page, action="save"))
+    response = client.post(URL, posted_form(page, action="save"))
     assert response.status_code == 302
     saved = Statement.objects.order_by("sequence")
     assert saved.count() == 30
@@ -193,7 +146,7 @@ def test_a_line_repair_starts_a_statement_by_a_new_name(client, editor):
     at = SHORT.index("Q: Mr President")
     page = client.post(
         URL,
-        posted(
+        posted_form(
             first, action="repair", at=str(at), line_action="break", line_new_name="Dario Kessel"
         ),
     ).content.decode()
@@ -209,7 +162,7 @@ def test_a_line_repair_drops_a_line(client, editor):
     first = preview(client, SHORT, hint=f"label:{EKDAHL}").content.decode()
     at = SHORT.index("Q: Mr President")
     page = client.post(
-        URL, posted(first, action="repair", at=str(at), line_action="drop")
+        URL, posted_form(first, action="repair", at=str(at), line_action="drop")
     ).content.decode()
     assert statements(page) == 4
     assert "Not a statement: “Q: Mr President, when will the tariffs fall?”" in page
@@ -220,7 +173,7 @@ def test_join_and_not_a_statement_buttons_on_each_statement(client, editor):
     first = preview(client, SHORT, hint=f"label:{EKDAHL}").content.decode()
     last = SHORT.index("And in Norland")
     assert f'name="add_hint" value="join:{last}"' in first
-    page = client.post(URL, posted(first, add_hint=f"join:{last}")).content.decode()
+    page = client.post(URL, posted_form(first, add_hint=f"join:{last}")).content.decode()
     assert statements(page) == 4
     assert statement_texts(page)[-1] == "In June.\n\nAnd in Norland, in July."
 
@@ -229,7 +182,7 @@ def test_choices_follow_their_statements_through_a_repair(client, editor):
     first = preview(client, SHORT).content.decode()
     assert statements(first) == 3
     # the editor makes the last statement a remark and unticks the question, then repairs
-    data = posted(first, add_hint=f"label:{EKDAHL}")
+    data = posted_form(first, add_hint=f"label:{EKDAHL}")
     data["row-2-kind"] = "remark"
     data.pop("row-1-keep")
     page = client.post(URL, data).content.decode()
@@ -259,7 +212,7 @@ def test_a_line_repair_with_no_line_chosen_says_so(client, editor):
 
 def test_a_save_with_other_repairs_than_the_preview_shows_the_new_preview(client, editor):
     first = preview(client, SHORT).content.decode()
-    data = posted(first, action="save", hint=f"label:{EKDAHL}")
+    data = posted_form(first, action="save", hint=f"label:{EKDAHL}")
     response = client.post(URL, data)
     page = response.content.decode()
     assert response.status_code == 200
@@ -291,7 +244,7 @@ def test_a_line_repair_on_pasted_html_reads_the_words_not_the_markup(client, edi
     first = preview(client, MINIFIED).content.decode()
     at = MINIFIED.index(f"<p><b>{EKDAHL}")
     page = client.post(
-        URL, posted(first, action="repair", at=str(at), line_action="label")
+        URL, posted_form(first, action="repair", at=str(at), line_action="label")
     ).content.decode()
     assert re.search(
         rf'name="hint" value="label:{re.escape(htmllib.escape(EKDAHL))}" checked', page
@@ -305,7 +258,7 @@ def test_a_line_repair_on_pasted_html_reads_the_words_not_the_markup(client, edi
     # and "not a statement" on the question's line takes that statement only
     at = MINIFIED.index("<p><b>Q:")
     page = client.post(
-        URL, posted(page, action="repair", at=str(at), line_action="drop")
+        URL, posted_form(page, action="repair", at=str(at), line_action="drop")
     ).content.decode()
     assert statement_texts(page) == [
         "Thank you all for coming.",
@@ -317,7 +270,7 @@ def test_a_line_repair_on_pasted_html_reads_the_words_not_the_markup(client, edi
 def test_a_new_statement_needs_a_speaker(client, editor):
     first = preview(client, SHORT).content.decode()
     at = SHORT.index("Q: Mr President")
-    page = client.post(URL, posted(first, action="repair", at=str(at), line_action="break"))
+    page = client.post(URL, posted_form(first, action="repair", at=str(at), line_action="break"))
     assert "Say who speaks from that line: pick a speaker or type a new name." in (
         page.content.decode()
     )
@@ -335,11 +288,11 @@ def test_a_question_label_given_to_a_named_speaker_is_not_learned(client, editor
     at = SHORT.index("Q: Mr President")
     page = client.post(
         URL,
-        posted(
+        posted_form(
             first, action="repair", at=str(at), line_action="break", line_new_name="Dario Kessel"
         ),
     ).content.decode()
-    assert client.post(URL, posted(page, action="save")).status_code == 302
+    assert client.post(URL, posted_form(page, action="save")).status_code == 302
     assert Statement.objects.get(text="Mr President, when will the tariffs fall?").speaker.name == (
         "Dario Kessel"
     )
@@ -383,10 +336,10 @@ def test_a_label_learned_between_preview_and_save_shows_the_new_preview_first(cl
     PrintedLabel.objects.create(
         label=EKDAHL, speaker=Speaker.objects.create(name="Tomas Ekdahl", slug="tomas-ekdahl")
     )
-    page = client.post(URL, posted(first, action="save")).content.decode()
+    page = client.post(URL, posted_form(first, action="save")).content.decode()
     assert "The text or the import options changed since the preview" in page
     assert Statement.objects.count() == 0
     assert statements(page) == 5
     assert f"read as labels, as an editor confirmed before: {htmllib.escape(EKDAHL)}" in page
-    assert client.post(URL, posted(page, action="save")).status_code == 302
+    assert client.post(URL, posted_form(page, action="save")).status_code == 302
     assert Statement.objects.filter(speaker__name="Tomas Ekdahl").count() == 2

@@ -34,15 +34,6 @@ NOT_A_PAGE = "Podium imports web pages (HTML) and plain text."
 
 
 @pytest.fixture
-def site(settings):
-    """The fictional site, with private addresses allowed (it lives on 127.0.0.1)."""
-    settings.PODIUM_FETCH_ALLOW_PRIVATE = True
-    settings.PODIUM_FETCH_TIMEOUT = 5
-    with serving() as site:
-        yield site
-
-
-@pytest.fixture
 def public_site(settings, monkeypatch):
     """The fictional site standing for a public one: the setting is off, and only the site's
     own address, 127.0.0.1, is let through as if it were public."""

@@ -17,6 +17,7 @@ to save a preview made from another text), so a hint means the same thing every 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
@@ -57,15 +58,20 @@ def _looks_like_label(words: str) -> bool:
     return all(p[:1].isupper() or p.lower().rstrip(",") in _SMALL_WORDS for p in parts)
 
 
+def _opening_label(visible: str) -> re.Match | None:
+    """The words opening a line of visible text as a speaker's label would, with its colon."""
+    match = _CANDIDATE.match(visible)
+    return match if match and _looks_like_label(match.group("label")) else None
+
+
 def label_candidates(view: str, lines: list[Line]) -> Counter:
     """Printed words that open a line before a colon and could be a speaker's label, with how
     many lines open with them."""
     found: Counter = Counter()
     for line in lines:
-        if line.blank:
-            continue
-        match = _CANDIDATE.match(view[line.start : line.end].replace(PAD, ""))
-        if match and _looks_like_label(match.group("label")):
+        if not line.blank and (
+            match := _opening_label(view[line.start : line.end].replace(PAD, ""))
+        ):
             found[match.group("label")] += 1
     return found
 
@@ -116,8 +122,8 @@ def printed_label(view: str, line: Line) -> tuple[str, int] | None:
     """The words that open a line as a label would ('H.E. Tomas Ekdahl, Prime Minister of
     Norland:'), and the offset where the words after them begin."""
     visible, where = _visible(view, line.start, line.end)
-    match = _CANDIDATE.match(visible)
-    if not match or not _looks_like_label(match.group("label")):
+    match = _opening_label(visible)
+    if not match:
         return None
     after = len(visible) - len(visible[match.end() :].lstrip())
     return match.group("label"), where[after]
@@ -133,17 +139,36 @@ def learned_in_text(candidates: Counter, learned: set[str], labels: list[Label])
     }
 
 
+class _Lines:
+    """The text's lines with words, found by offset in log time (a repair asks for many)."""
+
+    def __init__(self, lines: list[Line]):
+        self.all = lines
+        self.filled = [line for line in lines if not line.blank]
+        self.ends = [line.end for line in self.filled]
+
+    def at(self, offset: int) -> Line | None:
+        """The line holding `offset`, or the next one when it falls between two lines."""
+        n = bisect.bisect_right(self.ends, offset)
+        return self.filled[n] if n < len(self.filled) else None
+
+    def start_of(self, offset: int) -> int:
+        line = self.at(offset)
+        return line.start if line is not None else offset
+
+
 def apply_hints(
     turns: list[Turn], hints: Hints, view: str, lines: list[Line], wrapped: bool, kind: str
 ) -> list[Turn]:
     """The turns after the editor's drops, breaks and joins, in that order."""
     turns = list(turns)
+    index = _Lines(lines)
     lined = kind == "transcript"  # an article's quotes are parts of lines, never whole lines
     for start, end in hints.drops:
         turns = _drop(turns, start, end, view, lines, wrapped, lined)
     for offset, speaker in sorted(hints.breaks) if lined else ():
         # (an article's statements are its quotes, found by their marks: no line starts one)
-        turns = _break(turns, offset, speaker, view, lines, wrapped)
+        turns = _break(turns, offset, speaker, view, index, wrapped)
     joined = set(hints.joins)
     result: list[Turn] = []
     for turn in turns:
@@ -209,23 +234,11 @@ def _drop(turns, start, end, view, lines, wrapped, lined) -> list[Turn]:
     return result
 
 
-def _line_start(lines: list[Line], offset: int) -> int:
-    """The start of the line that holds `offset` (an offset in a line's indent counts)."""
-    best = offset
-    for line in lines:
-        if line.blank:
-            continue
-        if line.start <= offset < max(line.end, line.start + 1):
-            return line.start
-        if line.start > offset:
-            return line.start  # in white space before a line: that line
-    return best
-
-
-def _break(turns, offset, speaker, view, lines, wrapped) -> list[Turn]:
+def _break(turns, offset, speaker, view, index: _Lines, wrapped) -> list[Turn]:
     """A new statement from the line holding `offset`; a label printed at the start of that
     line ('H.E. Tomas Ekdahl, Prime Minister of Norland:') is its label, not its words."""
-    line = next((ln for ln in lines if not ln.blank and ln.end > offset), None)
+    lines = index.all
+    line = index.at(offset)
     if line is None:
         return turns
     offset = line.start
@@ -242,7 +255,7 @@ def _break(turns, offset, speaker, view, lines, wrapped) -> list[Turn]:
             kind = "answer" if turn.kind == "question" else turn.kind
             return [*turns[:n], head, _by(tail, speaker, kind, label), *turns[n + 1 :]]
     for n, turn in enumerate(turns):
-        if _line_start(lines, turn.start) == offset:
+        if index.start_of(turn.start) == offset:
             # the line of a statement's label: that statement, by another speaker
             return [*turns[:n], _by(turn, speaker, turn.kind), *turns[n + 1 :]]
     # in no statement: a new one from that line to the next statement (or the end of the text)
@@ -250,7 +263,7 @@ def _break(turns, offset, speaker, view, lines, wrapped) -> list[Turn]:
     following = min(after, key=lambda t: t.start) if after else None
     stop = len(view)
     if following is not None:  # up to the line the next statement (or its label) starts on
-        stop = _line_start(lines, following.start)
+        stop = index.start_of(following.start)
     kept = _span_lines(view, lines, words_from, stop)
     next_label = following.label if following is not None else None
     while kept and next_label and kept[-1].text.rstrip(":：.-–— ") == next_label:
