@@ -2,6 +2,9 @@
 countries and names, and topics. Everything here is invented for load tests; nothing names a
 real person."""
 
+import functools
+from itertools import accumulate
+
 # The vocabulary -----------------------------------------------------------------------------------
 # Each class is drawn Zipf-like in the order written: the first words are the common ones.
 SUBJECTS = (
@@ -129,3 +132,27 @@ TOPICS = [
         Cultural heritage||cultural heritage,looted artefacts""".splitlines()
     )
 ]
+
+
+# Real words ---------------------------------------------------------------------------------------
+# Half the sentences are drawn from a real English frequency list (wordfreq's "large" list, the
+# 60,000 most frequent words made of letters only), each word with its real frequency, so that a
+# search word is as rare or as common in the synthetic archive as in real text. wordfreq's data is
+# frozen (its last release, 3.1), so the same seed still gives the same archive.
+REAL_VOCABULARY = 60_000
+
+
+@functools.cache
+def real_words(size: int = REAL_VOCABULARY) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The `size` most frequent English words (lower case, two letters or more) and their
+    cumulative frequencies, most frequent first."""
+    from wordfreq import get_frequency_dict  # only generate_corpus needs it
+
+    words, weights = [], []
+    for word, frequency in get_frequency_dict("en", "large").items():
+        if len(word) > 1 and word.isascii() and word.isalpha():
+            words.append(word)
+            weights.append(frequency)
+            if len(words) == size:
+                break
+    return tuple(words), tuple(accumulate(weights))
