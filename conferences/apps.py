@@ -9,7 +9,7 @@ class ConferencesConfig(AppConfig):
 
     def ready(self):
         from .editorial import permalinks
-        from .models import Statement
+        from .models import Statement, facet_signals
         from .ops import caching
 
         # Why a signal: see conferences/editorial/permalinks.py (cascades delete statements too).
@@ -18,6 +18,8 @@ class ConferencesConfig(AppConfig):
             sender=Statement,
             dispatch_uid="podium-retire-deleted-statement",
         )
+        # The list page's table follows every change (conferences/models/facet_signals.py).
+        facet_signals.connect(post_save, pre_delete, post_delete, m2m_changed)
         # Any change to the archive: this process reads the archive's version again at once
         # (conferences/ops/caching.py), so its own cached pages never outlive the change.
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):

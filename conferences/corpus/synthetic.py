@@ -2,16 +2,18 @@
 
 Everything is invented and says so: speakers and organisations carry "(synthetic)" in their
 names, countries are fictional (each filed under a real ISO code so that country filters work),
-and the words come from a fixed vocabulary of about 300 diplomatic words. The same seed gives the
-same archive: every choice is drawn from `random.Random` streams seeded from it (never from the
-clock or the database), dates end on a fixed day, and public ids come from a seeded permutation of
-the statement's position, so they are unique without remembering the ones already drawn.
+and the words come from a fixed vocabulary of about 300 diplomatic words and, for half
+the sentences, from a real English frequency list of 60,000 words (`words.real_words`). The
+same seed gives the same archive: every choice is drawn from `random.Random` streams seeded from
+it (never from the clock or the database), dates end on a fixed day, and public ids come from a
+seeded permutation of the statement's position, so they are unique without remembering the ones
+already drawn.
 
 Two halves: `Corpus` turns (statements, seed) into plain row tuples, one conference at a time,
 without touching the database; `generate()` writes them in batches inside one transaction (COPY on
 PostgreSQL, executemany elsewhere), so memory stays flat and a failure leaves nothing behind.
 Rows are written raw: no signal fires and no history is recorded (the synthetic archive has none).
-The vocabulary lives in synthetic_words.py.
+The vocabulary lives in words.py.
 """
 
 import datetime
@@ -37,6 +39,7 @@ from ..models import (
     SpeakerAlias,
     Statement,
     Topic,
+    facets,
 )
 from ..text.ids import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH, content_hash
 from ..text.names import normalize_name
@@ -58,12 +61,15 @@ from .words import (
     TAILS,
     TOPICS,
     VERBS,
+    real_words,
 )
 
 MIN_SIZE, MAX_SIZE = 20, 200  # statements per conference
 LAST_DAY = datetime.date(2025, 12, 31)  # fixed: a seed means the same archive on any day
 FIRST_DAY = datetime.date(LAST_DAY.year - 24, 1, 1)  # 25 calendar years
 MIN_WORDS, MAX_WORDS = 10, 400  # per statement
+REAL_SHARE = 0.5  # of the sentences: words drawn from the real frequency list
+REAL_LENGTH = (6, 18)  # words in such a sentence
 DRAFT_SHARE = 0.02
 MARK = "(synthetic)"
 
@@ -143,8 +149,17 @@ class Speech:
         self.tail, self.opener = picker(TAILS), picker(OPENERS)
         self.question_start, self.closing = picker(QUESTIONS), picker(CLOSINGS)
         self.country = picker([name for name, _, _ in COUNTRIES])
+        self.words, self.frequencies = real_words()
+
+    def real_sentence(self) -> str:
+        """Words drawn by their real frequency: as many distinct words as a real archive has."""
+        count = self.rng.randint(*REAL_LENGTH)
+        words = self.rng.choices(self.words, cum_weights=self.frequencies, k=count)
+        return f"{words[0].capitalize()} {' '.join(words[1:])}."
 
     def sentence(self) -> str:
+        if self.rng.random() < REAL_SHARE:
+            return self.real_sentence()
         r = self.rng.random()
         subject = self.subject().format(country=self.country())
         if r < 0.5:
@@ -653,5 +668,6 @@ def generate(
             if len(batch[Statement]) >= batch_size:
                 flush()
         flush()
+        facets.refresh_all(using)  # the rows were written raw, without signals
     writer.analyze()
     return Summary(len(corpus.sizes), statements, corpus.speakers_made, time.monotonic() - started)

@@ -25,7 +25,7 @@ import re
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 
-from ..models import Conference, Correction, RetiredStatement, Statement
+from ..models import Conference, Correction, RetiredStatement, Statement, facets
 from ..text.ids import content_hash, new_public_id
 
 PARKING = 1_000_000  # far beyond any real sequence: the renumbering passes through it
@@ -82,6 +82,7 @@ def shift_sequences(conference_id: int, after: int, by: int) -> None:
     statements = Statement.objects.filter(conference_id=conference_id)
     statements.filter(sequence__gt=after).update(sequence=F("sequence") + PARKING)
     statements.filter(sequence__gt=PARKING).update(sequence=F("sequence") - PARKING + by)
+    facets.refresh(conferences=[conference_id])  # update() sends no signal
 
 
 def _lock(statement: Statement) -> None:

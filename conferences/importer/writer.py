@@ -28,6 +28,7 @@ from ..models import (
     Statement,
     StatementReport,
     Topic,
+    facets,
 )
 from ..models.archive import SourceSnapshot
 from ..text.ids import content_hash
@@ -350,6 +351,7 @@ def write(plan: ImportPlan, user=None) -> ImportResult:
     ]
     Statement.topics.through.objects.bulk_create(links)
     record_topics_in_history(links)
+    facets.refresh(conferences=[conference.pk])  # bulk_create sends no signal
     reports = StatementReport.objects.bulk_create(
         StatementReport(
             statement=report.statement,

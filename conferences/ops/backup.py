@@ -49,6 +49,8 @@ from ..models import (
     StatementReport,
     StatusChange,
     Topic,
+    facet_counts,
+    facets,
 )
 from ..models.archive import SourceSnapshot
 
@@ -72,6 +74,8 @@ ARCHIVE = (
     Statement,
 )
 RECORD = (StatusChange, Correction, RetiredStatement, StatementReport)
+# Not in a backup: derived from the rows above, rebuilt at the end of a restore.
+DERIVED = (facets.StatementFacet, facets.StatementWords, facet_counts.FacetCount)
 
 
 class BackupError(Exception):
@@ -427,4 +431,5 @@ def read_archive(lines: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> dict
         loader.flush()
         _check_footer(footer, counts, last, names)
         _finish([known_models()[name] for name in names], using)
+        facets.refresh_all(using)  # the list page's table, derived from the rows restored
     return {name: counts.get(name, 0) for name in names}
