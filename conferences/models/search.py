@@ -210,6 +210,59 @@ def search(queryset, query: str):
     return backend(queryset, clauses)
 
 
+@dataclass(frozen=True)
+class FacetMatch:
+    """A search as SQL on the list page's facet table `f` (conferences/public/listing.py)."""
+
+    table: str  # read this table as `f` instead of the facet table (it has the same columns)
+    join: str
+    join_params: list
+    where: str
+    where_params: list
+    rank: str  # larger is more relevant
+    rank_params: list
+
+
+WORDS_TABLE = "conferences_statement_words"  # conferences/models/facets.py
+
+
+def facet_match(vendor: str, query: str) -> FacetMatch | None:
+    """The match and the rank of `query` for the facet table; None when it asks for nothing.
+
+    PostgreSQL reads the stored tsvector of each published statement (GIN-indexed), so that every
+    match is ranked without tokenising its text again; SQLite reads its FTS5 table."""
+    clauses = parse(query if isinstance(query, str) else "")
+    if not clauses:
+        return None
+    if vendor == "postgresql":
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s)"
+        text = websearch_text(clauses)
+        return FacetMatch(
+            table=WORDS_TABLE,  # the facet values and the words, in one row: no join
+            join="",
+            join_params=[],
+            where=f"f.vector @@ {tsquery}",
+            where_params=[text],
+            rank=f"ts_rank(f.vector, {tsquery})",
+            rank_params=[text],
+        )
+    if vendor == "sqlite":
+        expression = fts5_expression(clauses)
+        return FacetMatch(
+            table="",
+            join="",
+            join_params=[],
+            where=f"f.statement_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
+            where_params=[expression],
+            rank=(
+                f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                f"AND {FTS_TABLE}.rowid = f.statement_id)"
+            ),
+            rank_params=[expression],
+        )
+    raise NotSupportedError(f"Full-text search is not available on {vendor}.")
+
+
 _MARKED = re.compile(f"{HIGHLIGHT_START}(.*?){HIGHLIGHT_STOP}", re.DOTALL)
 
 

@@ -74,6 +74,57 @@ def topic_counts(filtered) -> list[tuple[str, str, int]]:
         return [tuple(row) for row in cursor.fetchall()]
 
 
+def from_counts(counts: dict[str, list[tuple]], params: QueryDict) -> list[Facet]:
+    """The facets of the list page from listing.counts(): for each, the FACET_SIZE largest
+    values (ties by name, code or value, newest year first), labelled and linked."""
+    from ..models import Speaker
+
+    fidelity_labels = dict(Statement.Fidelity.choices)
+    result = []
+    for name, title, multiple in (
+        ("speaker", "Speaker", True),
+        ("topic", "Topic", False),
+        ("country", "Country", False),
+        ("year", "Year", False),
+        ("fidelity", "Fidelity", False),
+    ):
+        rows = [(str(value), n) for value, n in counts.get(name, []) if value not in (None, "")]
+        if name in ("speaker", "topic") and rows:
+            # Names only for the values that can make the list: those counted at least as
+            # often as the FACET_SIZE-th largest (ties are broken by name).
+            floor = sorted((n for _, n in rows), reverse=True)[:FACET_SIZE][-1]
+            wanted = [int(value) for value, n in rows if n >= floor]
+            model = Speaker if name == "speaker" else Topic
+            named = dict(
+                (str(pk), (value, label))
+                for pk, value, label in model.objects.filter(pk__in=wanted).values_list(
+                    "pk", "slug" if name == "topic" else "pk", "name"
+                )
+            )
+            labelled = [(*named[value], n) for value, n in rows if value in named]
+            labelled.sort(key=lambda row: (-row[2], row[1]))
+        elif name == "year":
+            labelled = sorted(((v, v, n) for v, n in rows), key=lambda r: (-r[2], -int(r[0])))
+        elif name == "country":
+            labelled = sorted(
+                ((v, countries.name(v) or v, n) for v, n in rows), key=lambda r: (-r[2], r[0])
+            )
+        else:
+            labelled = sorted(
+                ((v, fidelity_labels.get(v, v), n) for v, n in rows), key=lambda r: (-r[2], r[0])
+            )
+        selected = set(params.getlist(name))
+        options = [
+            FacetOption(
+                str(value), label, n, str(value) in selected,
+                toggled(params, name, str(value), multiple),
+            )
+            for value, label, n in labelled[:FACET_SIZE]
+        ]  # fmt: skip
+        result.append(Facet(name, title, options))
+    return result
+
+
 def facets(filtered, params: QueryDict) -> list[Facet]:
     """Counts for speaker, topic, country, year and fidelity within the current filter."""
     return facets_and_total(filtered, params)[0]

@@ -83,12 +83,12 @@ def test_second_visit_reads_the_counts_from_the_cache(client):
     first = queries(client, "/statements/?year=2021")
     second = queries(client, "/statements/?year=2021&page=1")
     # Another address (page=1), so the page itself is rendered again, but the counts and the
-    # archive's version (read a moment ago) are kept: only the page's rows and their speakers'
-    # roles remain.
-    assert second == 2 < first
-    # A search ranked by relevance keeps its ranked ids in the cache as well.
+    # archive's version (read a moment ago) are kept: only the page's ids (from the list's
+    # table), its rows and their speakers' roles remain.
+    assert second == 3 < first
+    # A search ranked by relevance: the same (every match is ranked by the page's own query).
     first = queries(client, "/statements/?q=fisheries")
-    assert queries(client, "/statements/?q=fisheries&page=1") == 2 < first
+    assert queries(client, "/statements/?q=fisheries&page=1") == 3 < first
 
 
 def test_publishing_changes_the_cache_key(client, admin_user):
