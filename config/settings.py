@@ -183,6 +183,10 @@ CACHES = {
     )
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# PODIUM_PAGE_CACHE=0 turns off what the public pages keep in that cache (whole pages, the list's
+# counts and its ranked ids; conferences/ops/caching.py): every request then computes its page as a
+# first visit does, which is what `make bench` measures with it off. On unless 0 (false, no, off).
+PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 # Sessions (the editors' logins) live in the database, which every node shares. With REDIS_URL
 # they are also read through Redis (cached_db): a node finds a session in Redis whichever node
 # wrote it, and a Redis that restarts empty or stops answering logs nobody out (reads fall back to

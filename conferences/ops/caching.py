@@ -19,6 +19,10 @@ and `updated_at` goes unseen until TIMEOUT.
 When the database does not answer (a restart, a failover), a page already in the cache is served
 under the last version this process read, for STALE_FOR seconds after that read at most, marked
 `X-Podium-Cache: stale`; any other page answers 503 (conferences/ops/middleware.py).
+
+PODIUM_PAGE_CACHE off (config/settings.py) turns all of this off: every page, count and ranking is
+computed for each request, nothing is read from or written to the cache, and the version, which
+would key nothing, is not read either.
 """
 
 import functools
@@ -27,6 +31,7 @@ import time
 from typing import NamedTuple
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.http import HttpResponse
@@ -42,6 +47,7 @@ STALE_FOR = 5 * 60
 STALE_HEADER = "X-Podium-Cache"
 PREFIX = "podium:list"
 PAGE_PREFIX = "podium:page"
+UNCACHED = "uncached"  # the version while the page cache is off: it keys nothing
 
 
 class Held(NamedTuple):
@@ -93,8 +99,17 @@ def archive_version(using: str = "default") -> str:
     return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
 
 
+def enabled() -> bool:
+    """Whether pages, counts and rankings are kept (PODIUM_PAGE_CACHE), read at each call so
+    that a test may switch it."""
+    return settings.PODIUM_PAGE_CACHE
+
+
 def current_version(using: str = "default") -> str:
-    """`archive_version`, read again only when VERSION_TTL has passed or this process saved."""
+    """`archive_version`, read again only when VERSION_TTL has passed or this process saved;
+    UNCACHED, without a query, while the page cache is off."""
+    if not enabled():
+        return UNCACHED
     now = clock()
     held = _versions.get(using)
     if held is not None and held.good_until > now and not held.stale:
@@ -144,7 +159,10 @@ def params_key(params) -> str:
 
 
 def get_or_compute(name: str, version: str, params, compute):
-    """`compute()`'s value, from the cache when this version of the archive has it already."""
+    """`compute()`'s value, from the cache when this version of the archive has it already;
+    computed every time while the page cache is off."""
+    if not enabled():
+        return compute()
     key = f"{PREFIX}:{name}:{version}:{params_key(params)}"
     value = cache.get(key)
     if value is None:
@@ -170,7 +188,7 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not enabled():
             return view(request, *args, **kwargs)
         # The version comes from the database the page's own reads come from (a replica for a
         # public read, conferences/ops/routers.py), never from the primary while the page is read
