@@ -164,9 +164,12 @@ def version_notice(statement: Statement, corrections, raw: str) -> VersionNotice
     )
 
 
-def permalink_context(statement: Statement, raw_version: str) -> dict:
-    """The permalink page's entries: `corrections` (oldest first) and `changed_since`."""
-    corrections = list(statement.corrections.all())
+def permalink_context(statement: Statement, raw_version: str, corrected: bool = True) -> dict:
+    """The permalink page's entries: `corrections` (oldest first) and `changed_since`.
+
+    `corrected` False: the caller knows that the statement has no corrections (the permalink's
+    own query says so), and none are read."""
+    corrections = list(statement.corrections.all()) if corrected else []
     return {
         "corrections": for_readers(statement, corrections),
         "changed_since": version_notice(statement, corrections, raw_version),

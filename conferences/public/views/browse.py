@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, prefetch_related_objects
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -63,6 +63,23 @@ def conference_list(request):
     return render(request, "conferences/conference_list.html", context)
 
 
+def transcript(conference) -> list:
+    """The statements of `conference` in order, as its page shows them, in two queries: the
+    rows with their speakers, then the speakers' roles. Each speaker is one object however many
+    times it speaks (its roles attached once), the conference is the one loaded already, and only
+    the columns the transcript shows are read."""
+    rows = list(
+        conference.statements.select_related("speaker")
+        .only("conference", "public_id", "text", "kind", "speaker__name", "speaker__slug")
+        .order_by("sequence")
+    )
+    speakers = {}
+    for row in rows:
+        row.speaker = speakers.setdefault(row.speaker_id, row.speaker)
+    prefetch_related_objects(list(speakers.values()), "roles")
+    return rows
+
+
 @caching.cached_page
 def conference_detail(request, year, month, day, slug):
     try:
@@ -76,9 +93,7 @@ def conference_detail(request, year, month, day, slug):
         if moved is None:
             raise Http404("No such conference.") from None
         return redirect(moved, permanent=True)  # the URL it had before its date or slug changed
-    statements = with_roles(
-        published_statements().filter(conference=conference).order_by("sequence")
-    )
+    statements = with_roles(transcript(conference))
     participants = {}
     for statement in statements:
         participants.setdefault(statement.speaker.pk, (statement.speaker, statement.role))
@@ -91,7 +106,7 @@ def conference_detail(request, year, month, day, slug):
         "conference": conference,
         "statements": statements,
         "participants": list(participants.values()),
-        "sources": conference.sources.select_related("outlet"),
+        "sources": conference.sources.select_related("outlet").defer("text"),
         "topics": topics,
     }
     return render(request, "conferences/conference_detail.html", context)

@@ -1,21 +1,18 @@
 """The filterable list of statements and the permalink of one statement."""
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from ... import filters
-from ...editorial import corrections, permalinks
-from ...editorial.reports import reported_by
+from ...editorial import permalinks
 from ...filters import StatementFilter
 from ...models import Conference, Statement
 from ...models.lists import published_statements, with_roles
 from ...ops import caching
 from ...text.ids import PUBLIC_ID_LENGTH
-from .. import exports
-from ..citations import citations, json_ld_script_text, quote_metadata
-from ..facets import facets_and_total, toggled
+from .. import exports, listing, statement_page
+from ..facets import from_counts, toggled
 
 PAGE_SIZE = 25
 
@@ -44,6 +41,14 @@ def _page(request, queryset, errors: list[str], count=None):
     return paginator.page(number)
 
 
+def _page_number(request) -> int:
+    """The page asked for, or 1 (what _page checks against the total and reports)."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
 def active_filters(statement_filter, params) -> list[tuple[str, str]]:
     """The filters that have no facet of their own, each with the link that removes it."""
     cleaned = statement_filter.form.cleaned_data
@@ -56,39 +61,51 @@ def active_filters(statement_filter, params) -> list[tuple[str, str]]:
 
 @caching.cached_page
 def statement_list(request):
+    """The filterable list. StatementFilter validates the query string; the rows and the counts
+    come from the list's own table (conferences/public/listing.py)."""
     statement_filter = StatementFilter(request.GET, queryset=published_statements())
-    filtered = statement_filter.qs
+    statement_filter.form.is_valid()
+    cleaned = statement_filter.form.cleaned_data  # the valid filters; the others are reported
+    using = router.db_for_read(Statement)
     errors: list[str] = []
     params = request.GET.copy()
     params.pop("page", None)
+    found = listing.where(cleaned, using)
+    query = (cleaned.get("q") or "").strip()
+    sort = cleaned.get("sort") or ("relevance" if query else "newest")
     # The total and the facets are counted once per version of the archive (see caching.py).
-    version = caching.current_version(filtered.db)
-    found, count = caching.get_or_compute(
-        "counts", version, params, lambda: facets_and_total(filtered, params)
-    )
-    page = _page(request, filtered, errors, count)
-    window = statement_filter.ranked_window
-    if window is not None and 0 < page.end_index() <= filters.RANK_WINDOW:
-        # Ranked by relevance within the window (the same rows in the same order as the full
-        # ordering gives): its ids are ranked once per version of the archive and cached, and a
-        # page then fetches its own rows by id.
-        ranked = caching.get_or_compute(
-            "ranked", version, params, lambda: list(window.values_list("pk", flat=True))
-        )
-        wanted = ranked[page.start_index() - 1 : page.end_index()]
-        rows = {row.pk: row for row in filtered.order_by().filter(pk__in=wanted)}
-        page.object_list = [rows[pk] for pk in wanted if pk in rows]
+    version = caching.current_version(using)
+
+    asked = _page_number(request)
+    ranked_now = {}
+
+    def count():
+        # Under a search by relevance the same query ranks the page asked for (kept aside: the
+        # cache holds the counts only).
+        wanted = ((asked - 1) * PAGE_SIZE, PAGE_SIZE) if sort == "relevance" else None
+        counted, total = listing.counts(found, using, page=wanted)
+        if "page" in counted:
+            ranked_now[asked] = counted.pop("page")
+        return from_counts(counted, params), total
+
+    found_facets, total = caching.get_or_compute("counts", version, params, count)
+    page = _page(request, range(total), errors, total)
+    ids = ranked_now.get(page.number)
+    if ids is None:
+        offset = page.start_index() - 1 if total else 0
+        ids = listing.page_ids(found, sort, offset, PAGE_SIZE, using, total)
+    page.object_list = listing.statements(ids, query)
     context = {
         "filter": statement_filter,
         "form": statement_filter.form,
         "page": page,
         "statements": with_roles(page.object_list),
-        "facets": found,
+        "facets": found_facets,
         "active": active_filters(statement_filter, params),
         "page_errors": errors,
         "query_string": params.urlencode(),
         "export_formats": list(exports.FORMATS),
-        "searching": statement_filter.searching,
+        "searching": bool(query),
     }
     status = 400 if statement_filter.form.errors or errors else 200
     return render(request, "conferences/statement_list.html", context, status=status)
@@ -141,41 +158,17 @@ def statement_redirect(request, public_id, rest):
     """Any cosmetic suffix after the id leads to the one canonical permalink."""
     if not possible_id(public_id):
         raise Http404("No such statement.")
-    statement = Statement.objects.published().filter(public_id=public_id).first()
-    if statement is None:
+    if not Statement.objects.published().filter(public_id=public_id).exists():
         return not_published(request, public_id)
-    return redirect(statement, permanent=True)
+    return redirect("conferences:statement", public_id=public_id, permanent=True)
 
 
 @caching.cached_page
 def statement_detail(request, public_id):
     if not possible_id(public_id):
         raise Http404("No such statement.")
-    try:
-        statement = (
-            published_statements()
-            .select_related("source", "source__outlet")
-            .get(public_id=public_id)
-        )
-    except Statement.DoesNotExist:
+    statement = statement_page.published(public_id)
+    if statement is None:
         return not_published(request, public_id)
-    conference = statement.conference
-    role = statement.speaker.role_on(conference.date)
-    url = request.build_absolute_uri(statement.get_absolute_url())
-    neighbours = conference.statements.select_related("speaker").order_by("sequence")
-    metadata = quote_metadata(statement, role, url)
-    context = {
-        "statement": statement,
-        "conference": conference,
-        "role": role,
-        "topics": statement.topics.all(),
-        "previous": neighbours.filter(sequence__lt=statement.sequence).last(),
-        "next": neighbours.filter(sequence__gt=statement.sequence).first(),
-        "citations": citations(statement, role, url, timezone.now().date()),
-        "canonical_url": url,
-        "meta": metadata,
-        "json_ld": json_ld_script_text(metadata["json_ld"]),
-        "reports": reported_by(statement),
-        **corrections.permalink_context(statement, request.GET.get("v", "")),
-    }
+    context = statement_page.context(request, statement)
     return render(request, "conferences/statement_detail.html", context)
