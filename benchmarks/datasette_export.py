@@ -3,16 +3,20 @@
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/datasette_export.py var/bench/datasette.db
 
 One table, `statements`, one row per published statement with what the list page filters and
-counts on, as plain values: speaker name, country code, conference title, date and year, kind,
-fidelity and topics (a JSON array of names, for Datasette's `_facet_array` and
-`topics__arraycontains`). Indexes on the facet columns, and a full-text table over `text` that
-Datasette finds by itself because it was created with `content="statements"` in double quotes.
+counts on, as plain values: speaker name and id, country code, the host organisation's slug,
+conference id and title, date and year, kind, fidelity, topics (a JSON array of names, for
+Datasette's `_facet_array` and `topics__arraycontains`) and topic_slugs (a JSON array of the slugs
+of the statement's topics and of their parents: Podium's `topic=` takes a topic's sub-topics in,
+so `topic_slugs__arraycontains=<slug>` selects the same rows for any topic). Indexes on the facet
+and filter columns, and a full-text table over `text` that Datasette finds by itself because it
+was created with `content="statements"` in double quotes.
 
 Rows are read through a server-side cursor and written in batches inside one transaction, so
 memory stays flat on a million rows; the file is written beside its final name and renamed at the
 end, so an interrupted export never leaves a half-filled database behind.
 """
 
+import functools
 import json
 import os
 import sqlite3
@@ -31,12 +35,15 @@ CREATE TABLE statements (
     year INTEGER NOT NULL,
     conference_id INTEGER NOT NULL,
     conference TEXT NOT NULL,
+    organization TEXT NOT NULL,
     sequence INTEGER NOT NULL,
+    speaker_id INTEGER NOT NULL,
     speaker TEXT NOT NULL,
     country TEXT NOT NULL,
     kind TEXT NOT NULL,
     fidelity TEXT NOT NULL,
     topics TEXT NOT NULL,
+    topic_slugs TEXT NOT NULL,
     text TEXT NOT NULL
 )
 """
@@ -47,16 +54,29 @@ COLUMNS = (
     "year",
     "conference_id",
     "conference",
+    "organization",
     "sequence",
+    "speaker_id",
     "speaker",
     "country",
     "kind",
     "fidelity",
     "topics",
+    "topic_slugs",
     "text",
 )
 # Datasette's facets and filters on these read an index instead of the whole table.
-FACET_COLUMNS = ("speaker", "country", "year", "kind", "fidelity", "conference_id")
+FACET_COLUMNS = (
+    "speaker",
+    "country",
+    "year",
+    "kind",
+    "fidelity",
+    "conference_id",
+    "speaker_id",
+    "organization",
+    "date",
+)
 # Exactly this spelling: Datasette detects the FTS table of `statements` from content="statements".
 FTS = (
     'CREATE VIRTUAL TABLE statements_fts USING fts5(text, content="statements", content_rowid="id")'
@@ -69,12 +89,13 @@ def source_rows(batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
     from django.db import connections
 
     from conferences.models import Statement
-    from conferences.public.exports import TOPIC_SEPARATOR, topic_names
+    from conferences.public.exports import TOPIC_SEPARATOR, topic_ids, topic_names
 
     vendor = connections[Statement.objects.db].vendor
+    slugs = topic_slugs()
     queryset = (
         Statement.objects.published()
-        .annotate(topic_list=topic_names(vendor))
+        .annotate(topic_list=topic_names(vendor), topic_id_list=topic_ids(vendor))
         .order_by("pk")
         .values_list(
             "pk",
@@ -82,12 +103,15 @@ def source_rows(batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
             "conference__date",
             "conference_id",
             "conference__title",
+            "conference__host__slug",
             "sequence",
+            "speaker_id",
             "speaker__name",
             "speaker__country",
             "kind",
             "fidelity",
             "topic_list",
+            "topic_id_list",
             "text",
         )
     )
@@ -97,12 +121,14 @@ def source_rows(batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
         day,
         conference_id,
         title,
+        host,
         sequence,
+        speaker_id,
         speaker,
         country,
         *rest,
     ) in queryset.iterator(chunk_size=batch_size):
-        kind, fidelity, topics, text = rest
+        kind, fidelity, topics, ids, text = rest
         names = topics.split(TOPIC_SEPARATOR) if topics else []
         yield (
             pk,
@@ -111,14 +137,41 @@ def source_rows(batch_size: int = BATCH_SIZE) -> Iterator[tuple]:
             day.year,
             conference_id,
             title,
+            host or "",
             sequence,
+            speaker_id,
             speaker,
             country or "",
             kind,
             fidelity,
             json.dumps(names, ensure_ascii=False),
+            slugs(ids),
             text,
         )
+
+
+def topic_slugs() -> Callable[[str | None], str]:
+    """`slugs("3,12")`: a JSON array of the slugs of those topics and of their parents, sorted,
+    each once: the topics whose `topic=` filter on Podium selects the statement (a topic's
+    statements are those tagged with it or with one of its sub-topics: Topic.objects.family).
+    Every topic is read once; each set of ids is turned into slugs once (bounded cache)."""
+    from conferences.models import Topic
+
+    topics = {
+        pk: (slug, parent) for pk, slug, parent in Topic.objects.values_list("pk", "slug", "parent")
+    }
+
+    @functools.lru_cache(maxsize=4096)
+    def slugs(ids: str | None) -> str:
+        found = set()
+        for pk in (int(pk) for pk in ids.split(",")) if ids else ():
+            slug, parent = topics[pk]
+            found.add(slug)
+            if parent is not None:
+                found.add(topics[parent][0])
+        return json.dumps(sorted(found), ensure_ascii=False)
+
+    return slugs
 
 
 def row_count(path: Path) -> int | None:
