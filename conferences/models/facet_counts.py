@@ -5,9 +5,9 @@ list reads a million, `kind=answer` half a million, `fidelity=verbatim` nearly a
 the unfiltered list and the lists filtered by one value of a column with few values, so
 `FacetCount` keeps, for the unfiltered list ("", "") and for each single filter of KEPT (country,
 organisation, year, kind, fidelity, topic) and value, the count of each value of each facet
-(speaker, topic, country, year, fidelity). conferences/public/listing.py reads them instead of
-counting; every other filter (a speaker, a conference, a date range, a search, two filters or
-more) selects few enough rows to be counted.
+(speaker, topic, country, year, fidelity), and the same for the kind paired with each of the
+others (PAIRS). conferences/public/listing.py reads them instead of counting; every other filter
+(a speaker, a conference, a search, other pairs, three filters or more) is counted.
 
 Kept in step by conferences/models/facets.py: `refresh()` hands `apply()` the rows it removes
 and the rows it writes, and the difference is added in one upsert per changed count, in a fixed
@@ -21,6 +21,10 @@ from django.db import connections, models
 
 COUNTS_TABLE = "conferences_facet_counts"
 KEPT = ("country", "organization", "year", "kind", "fidelity", "topic")
+# Pairs kept too: the kind (three values, each a third to a half of the archive) with each other
+# kept filter, as the list "kind+<other>" with the value "<kind>|<other's value>".
+PAIRED = "kind"
+PAIRS = tuple(f"{PAIRED}+{name}" for name in KEPT if name != PAIRED)
 FACETS = ("speaker", "topic", "country", "year", "fidelity")
 # The facet table's column behind each filter and facet (topics: one entry per topic id).
 COLUMNS = {
@@ -71,11 +75,12 @@ def contributions(row: dict) -> Counter:
 
         topics = json.loads(topics)
     lists = [("", "")]
+    kind = _text(row[COLUMNS[PAIRED]])
     for name in KEPT:
-        if name == "topic":
-            lists += [("topic", str(t)) for t in topics]
-        else:
-            lists.append((name, _text(row[COLUMNS[name]])))
+        values = [str(t) for t in topics] if name == "topic" else [_text(row[COLUMNS[name]])]
+        lists += [(name, value) for value in values]
+        if name != PAIRED:
+            lists += [(f"{PAIRED}+{name}", f"{kind}|{value}") for value in values]
     values = [("topic", str(t)) for t in topics]
     values += [(name, _text(row[COLUMNS[name]])) for name in FACETS if name != "topic"]
     return Counter({(*kept, *value): 1 for kept in lists for value in values})
@@ -121,9 +126,12 @@ def rebuild(using: str, facet_table: str) -> None:
 
     with connections[using].cursor() as cursor:
         cursor.execute(f"DELETE FROM {COUNTS_TABLE}")  # noqa: S608
-        for kept in ("", *KEPT):
+        for kept in ("", *KEPT, *PAIRS):
             for facet in FACETS:
-                if kept:
+                if kept in PAIRS:
+                    kept_sql, kept_join = expression(kept.split("+")[1], "kt")
+                    kept_sql = f"f.{COLUMNS[PAIRED]} || '|' || {kept_sql}"
+                elif kept:
                     kept_sql, kept_join = expression(kept, "kt")
                 else:
                     kept_sql, kept_join = "''", ""

@@ -59,6 +59,13 @@ class Where:
             return ("", "")
         if len(self.filters) == 1 and self.filters[0][0] in facet_counts.KEPT:
             return self.filters[0]
+        if len(self.filters) == 2:
+            (first, first_value), (second, second_value) = sorted(
+                self.filters, key=lambda item: item[0] != facet_counts.PAIRED
+            )
+            pair = f"{first}+{second}"
+            if pair in facet_counts.PAIRS:
+                return (pair, f"{first_value}|{second_value}")
         return None
 
     def sql(self) -> tuple[str, list]:
