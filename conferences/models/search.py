@@ -165,6 +165,26 @@ def _postgresql(queryset, clauses):
     )
 
 
+def headlines(queryset, query: str):
+    """`queryset` (statements already known to match, e.g. a page of the list) annotated with
+    `search_headline` only: on PostgreSQL without matching or ranking each text again; SQLite's
+    snippet() needs the FTS match, so there it is search() itself."""
+    clauses = parse(query if isinstance(query, str) else "")
+    if not clauses or connections[queryset.db].vendor != "postgresql":
+        return search(queryset, query)
+    tsquery = f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, %s)"
+    headline = f"ts_headline('{PG_CONFIG}'::regconfig, {{text}}, {tsquery}, %s)"
+    text = websearch_text(clauses)
+    return queryset.annotate(
+        search_headline=StatementSQL(
+            f"CASE WHEN char_length({{text}}) <= {PG_WHOLE_TEXT_CHARS} THEN {headline} "
+            f"ELSE {headline} END",
+            [text, PG_HEADLINE_WHOLE, text, PG_HEADLINE_FRAGMENTS],
+            TextField(),
+        )
+    )
+
+
 def _sqlite(queryset, clauses):
     expression = fts5_expression(clauses)
     row = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {{pk}}"

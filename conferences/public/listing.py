@@ -382,9 +382,10 @@ def statements(ids: list, query: str = ""):
     """The page's statements in the order of `ids`, as the list shows them (speaker, roles,
     conference, host; the highlighted snippet under a search)."""
     from ..models.lists import published_statements
+    from ..models.search import headlines
 
     rows = published_statements().filter(pk__in=ids)
     if query:
-        rows = rows.search(query)
+        rows = headlines(rows, query)  # they match: only the snippets are wanted
     found = {row.pk: row for row in rows}
     return [found[pk] for pk in ids if pk in found]

@@ -358,3 +358,16 @@ def test_a_kept_filter_with_a_fidelity_is_the_kept_counts_less_the_other_fidelit
             assert total == counted_total == len(expected(both)), both
             for name in counted:  # kind and fidelity are a kept pair: its largest values
                 assert top(less[name]) == top(counted[name]), (both, name)
+
+
+def test_the_page_rows_get_their_snippets_without_matching_again(synthetic):
+    from django.test.utils import CaptureQueriesContext
+
+    found = listing.where(filtered("q=cooperation").form.cleaned_data)
+    ids = listing.page_ids(found, "relevance", 0, 25)
+    with CaptureQueriesContext(connection) as captured:
+        rows = listing.statements(ids, "cooperation")
+    assert [row.pk for row in rows] == ids
+    assert all("\x02" in row.search_headline for row in rows)  # the match marked in each
+    if connection.vendor == "postgresql":
+        assert not any("@@" in query["sql"] for query in captured)
