@@ -52,13 +52,18 @@ def topic_deleted(sender, instance, **kwargs):
 
 def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Statement.topics added, removed or cleared, from either side."""
+    using = _using(kwargs)
+    if action == "pre_clear" and reverse:
+        # The links are about to go, and with them whose rows to rebuild: remember them.
+        links = Statement.topics.through.objects.using(using).filter(topic_id=instance.pk)
+        instance._facet_statements = list(links.values_list("statement_id", flat=True))
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    using = _using(kwargs)
     if not reverse:
         facets.refresh(using, statements=[instance.pk])
     elif action == "post_clear":
-        facets.refresh_all(using)  # the links are gone, and with them whose rows to rebuild
+        facets.refresh(using, statements=getattr(instance, "_facet_statements", []))
     else:
         facets.refresh(using, statements=pk_set or ())
 

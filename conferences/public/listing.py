@@ -122,6 +122,11 @@ def where(cleaned: dict, using: str = "default") -> Where:
     return found
 
 
+def _largest_first(result: dict[str, list[tuple]]) -> None:
+    for rows in result.values():
+        rows.sort(key=lambda row: -row[1])
+
+
 def counts(
     found: Where, using: str = "default", use_kept: bool = True, page: tuple | None = None
 ) -> tuple[dict[str, list[tuple]], int]:
@@ -208,8 +213,7 @@ def counts(
                 result[name].append((value, n))
     if topics:
         result["topic"] = list(topics.items())
-    for rows in result.values():
-        rows.sort(key=lambda row: -row[1])
+    _largest_first(result)
     if ranked:
         result["page"] = [pk for _, pk in sorted(placed)]
     total = sum(n for _, n in result["fidelity"])  # every statement has one fidelity
@@ -263,8 +267,7 @@ def _date_range(found: Where, using: str) -> tuple[dict, int]:
             for value, n in rows:
                 totals[facet][str(value)] += n
     result = {name: list(totals[name].items()) for name in FACETS}
-    for rows in result.values():
-        rows.sort(key=lambda row: -row[1])
+    _largest_first(result)
     return result, sum(totals["fidelity"].values())
 
 
@@ -285,8 +288,7 @@ def _kept_less_other_fidelities(found: Where, index: int, other, using: str) -> 
         for value, n in rows:
             whole[facet][str(value)] -= n
     result = {name: [(v, n) for v, n in whole[name].items() if n > 0] for name in FACETS}
-    for rows in result.values():
-        rows.sort(key=lambda row: -row[1])
+    _largest_first(result)
     return result, sum(n for _, n in result["fidelity"])
 
 
@@ -318,8 +320,7 @@ def kept_counts(name: str, value: str, using: str = "default") -> tuple[dict, in
         cursor.execute(sql, params)
         for facet, found, n in cursor.fetchall():
             result[facet].append((found, n))
-    for rows in result.values():
-        rows.sort(key=lambda row: -row[1])
+    _largest_first(result)
     if len(result["fidelity"]) < size:
         total = sum(n for _, n in result["fidelity"])
     else:  # more fidelities than a facet shows (never so far): count them all

@@ -371,3 +371,9 @@ def test_the_page_rows_get_their_snippets_without_matching_again(synthetic):
     assert all("\x02" in row.search_headline for row in rows)  # the match marked in each
     if connection.vendor == "postgresql":
         assert not any("@@" in query["sql"] for query in captured)
+
+
+def test_clearing_a_topic_from_its_side_rebuilds_its_statements_rows(one):
+    child = Topic.objects.get(slug="fisheries")
+    child.statements.clear()
+    assert row(one).topics == []
